@@ -1,0 +1,1 @@
+"""`revu providers` (owned by the gateway work; placeholder until it lands)."""

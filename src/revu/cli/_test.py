@@ -1,0 +1,1 @@
+"""`revu test` (owned by the gateway work; placeholder until it lands)."""
