@@ -1,0 +1,55 @@
+"""The embedded default's data directory, and the secrets revu generates into it."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import platformdirs
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """`REVU_DATA_DIR`, else the platform's user data dir for revu (created if missing)."""
+    env = os.environ if env is None else env
+    raw = env.get("REVU_DATA_DIR", "").strip()
+    path = Path(raw).expanduser() if raw else Path(platformdirs.user_data_dir("revu"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_or_create_secret(path: Path, make: Callable[[], str], what: str) -> str:
+    """The secret stored at `path`; on first use generate it with mode 0600 and say so once.
+
+    The file is created with O_EXCL so two processes starting together agree on one secret:
+    the loser of the race reads what the winner wrote.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_when_written(path)
+    value = make()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(value + "\n")
+    print(
+        f"revu: generated {what} at {path} (mode 0600); keep it with the database.", file=sys.stderr
+    )
+    return value
+
+
+def _read_when_written(path: Path) -> str:
+    # A concurrent creator may not have written yet; the secret is one short line.
+    for _ in range(50):
+        value = path.read_text(encoding="utf-8").strip()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise RuntimeError(f"{path} is empty: delete it to let revu generate a new one")
+
+
+def new_token_secret() -> str:
+    """A random secret for signing (session cookies)."""
+    return secrets.token_urlsafe(48)

@@ -1,0 +1,1 @@
+"""Alembic migrations of revu's store, shipped inside the package and run programmatically."""

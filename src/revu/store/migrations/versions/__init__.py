@@ -1,0 +1,1 @@
+"""Named migrations, oldest first."""

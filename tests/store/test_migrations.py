@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+
+from revu.store import KeyringError, Store, migrations_config, open_store, store_location
+
+
+async def test_migrations_create_every_table_and_run_again_harmlessly(store: Store) -> None:
+    await store.migrate()  # the fixture already migrated once
+    async with store.engine.connect() as conn:
+        tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+    assert {"organizations", "slot_settings", "reviews", "alembic_version"} <= tables
+    assert version == ScriptDirectory.from_config(migrations_config()).get_current_head()
+
+
+async def test_first_use_creates_the_sqlite_file_and_keyring_in_the_data_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {"REVU_DATA_DIR": str(tmp_path / "data")}
+    store = await open_store(env)
+    await store.close()
+    assert "generated a keyring" in capsys.readouterr().err
+    database = tmp_path / "data" / "revu.sqlite3"
+    with sqlite3.connect(database) as conn:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    assert "organizations" in names
+    assert stat.S_IMODE(os.stat(tmp_path / "data" / "secret-keys").st_mode) == 0o600
+
+    store = await open_store(env)  # second use: same keyring, nothing said
+    await store.close()
+    assert capsys.readouterr().err == ""
+
+
+def test_a_shared_database_needs_a_keyring_from_the_environment(tmp_path: Path) -> None:
+    env = {
+        "REVU_DATA_DIR": str(tmp_path),
+        "REVU_DATABASE_URL": "postgresql://revu@db.example/revu",
+    }
+    location = store_location(env)
+    assert location.url.startswith("postgresql+asyncpg://") and not location.embedded
+    with pytest.raises(KeyringError) as caught:
+        asyncio.run(open_store(env, migrate=False))
+    assert "REVU_SECRET_KEYS" in caught.value.hint
+
+
+def test_passwords_never_show_in_the_displayed_url(tmp_path: Path) -> None:
+    env = {"REVU_DATA_DIR": str(tmp_path), "REVU_DATABASE_URL": "postgres://u:hunter2@h/db"}
+    assert "hunter2" not in store_location(env).display
