@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Literal
 
+# The catalog (the layer below) owns these two words; the gateway's callers know them from here.
+from revu.catalog._model import Thinking, Wire
 
-class Thinking(StrEnum):
-    """Reasoning level, mapped per provider by the gateway."""
-
-    OFF = "off"
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-class Wire(StrEnum):
-    """The wire dialect a slot speaks (which SDK carries it)."""
-
-    OPENAI = "openai"
-    ANTHROPIC = "anthropic"
-
+__all__ = [
+    "ChatMessage",
+    "ChatRequest",
+    "Completion",
+    "Routing",
+    "Slot",
+    "SlotName",
+    "Thinking",
+    "Usage",
+    "Wire",
+]
 
 SlotName = Literal["main", "fallback"]
 
@@ -31,7 +28,7 @@ class Slot:
     """One resolved model configuration: who to call, with what, within which limits."""
 
     name: SlotName
-    provider: str  # catalog provider id: moonshot, openai, anthropic, openrouter, openai_compatible, or a user one
+    provider: str  # catalog provider id: moonshot, openai, anthropic, openrouter, a user one…
     wire: Wire
     base_url: str
     model: str
