@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -155,6 +154,7 @@ class Emulator:
         account.check_balance()
         now = time.monotonic()
         account.admit(plan.admitted_tokens, now, config.code_window_s)
+        cold = runtime.cold_start_s(now)
         runtime.enter(account)
         key, model = account.spec.key, plan.model
         cached = runtime.cache.cached_tokens(
@@ -169,9 +169,6 @@ class Emulator:
             reasoning_tokens=reply.reasoning_tokens,
             cost_usd=model.cost_usd(plan.prompt_tokens, cached, reply.completion_tokens),
         )
-        idle = now - runtime.last_activity
-        cold = config.cold_start_s if config.cold_start_s > 0 and idle >= config.idle_s else 0.0
-        runtime.last_activity = now
         ttft = cold + config.ttft_base_s + (plan.prompt_tokens - cached) * config.ttft_per_token_s
         call = Call(
             runtime=runtime,
@@ -217,7 +214,7 @@ class Emulator:
             if (request.method, action) == ("POST", "reset"):
                 self.reset()
                 return JSONResponse({"ok": True})
-        except (ConfigError, re.error, json.JSONDecodeError) as exc:
+        except (ConfigError, json.JSONDecodeError) as exc:
             return _admin_error(str(exc))
         return JSONResponse(
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,14 @@ class Runtime:
     def leave(self, account: Account) -> None:
         account.release()
         self.stats.in_flight = max(0, self.stats.in_flight - 1)
+        self.last_activity = time.monotonic()
+
+    def cold_start_s(self, now: float) -> float:
+        """The cold-start delay for a call admitted now: after idle_s with nothing in flight."""
+        config = self.config
+        idle = self.stats.in_flight == 0 and now - self.last_activity >= config.idle_s
+        self.last_activity = now
+        return config.cold_start_s if idle else 0.0
 
     def bill(self, account: Account, usage: Usage) -> None:
         """Debit the key and count the tokens. The last call may overdraw, as on the platform."""

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from revu_emulator._config import ScriptRule
+from revu_emulator._config import ConfigError, ScriptRule
 from revu_emulator._tokens import joined_text, last_user_text
 
 DEFAULT_REPLY = '{"findings": []}'
@@ -31,7 +31,10 @@ class ScriptBook:
 
     def add(self, rule: ScriptRule) -> int:
         if rule.regex:
-            re.compile(rule.match)  # fail at the admin call, not at the first request
+            try:  # fail at the admin call, not at the first request
+                re.compile(rule.match)
+            except re.error as exc:
+                raise ConfigError(f"match is not a valid regex: {exc}") from None
         self.rules.append(rule)
         self.used.append(0)
         return len(self.rules) - 1

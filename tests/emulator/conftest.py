@@ -27,9 +27,7 @@ def openai_client(emulator: EmulatorClient) -> Callable[..., OpenAI]:
         return OpenAI(
             base_url=emulator.base_url(platform),
             api_key=key or DEFAULT_KEYS[platform],
-            max_retries=0,
-            timeout=10,
-            **kwargs,  # type: ignore[arg-type]
+            **{"max_retries": 0, "timeout": 10.0, **kwargs},  # type: ignore[arg-type]
         )
 
     return build
@@ -45,9 +43,7 @@ def async_openai_client(emulator: EmulatorClient) -> Callable[..., AsyncOpenAI]:
         return AsyncOpenAI(
             base_url=emulator.base_url(platform),
             api_key=key or DEFAULT_KEYS[platform],
-            max_retries=0,
-            timeout=10,
-            **kwargs,  # type: ignore[arg-type]
+            **{"max_retries": 0, "timeout": 10.0, **kwargs},  # type: ignore[arg-type]
         )
 
     return build
