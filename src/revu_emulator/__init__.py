@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from revu_emulator._client import EmulatorClient, EmulatorError
+from revu_emulator._redaction import key_label
 
 if TYPE_CHECKING:
     from revu_emulator._server import EmulatorServer
 
-__all__ = ["EmulatorClient", "EmulatorError", "EmulatorServer"]
+__all__ = ["EmulatorClient", "EmulatorError", "EmulatorServer", "key_label"]
 
 
 def __getattr__(name: str) -> Any:

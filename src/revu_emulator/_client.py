@@ -9,6 +9,8 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from revu_emulator._redaction import key_label
+
 _PREFIXES = {"developer": "/developer/v1", "china": "/china/v1", "code": "/coding/v1"}
 
 
@@ -155,9 +157,16 @@ class EmulatorClient:
 
     def stats(self) -> dict[str, Any]:
         """Counters since the last reset: requests_total, by_status, by_error_type, faults,
-        in_flight, max_in_flight, tokens, cost_usd, and the same per key under `keys`."""
+        in_flight, max_in_flight, tokens, cost_usd, and per key under `keys`, named by
+        `key_label(key)` (see key_stats)."""
         stats: dict[str, Any] = self._call("GET", "stats")
         return stats
+
+    def key_stats(self, key: str) -> dict[str, Any]:
+        """One key's entry in stats()["keys"] (stats name keys by `key_label`, not in full):
+        platform, in_flight, max_in_flight, requests, balance_usd, tokens and cost_usd."""
+        entry: dict[str, Any] = self.stats()["keys"][key_label(key)]
+        return entry
 
     def requests(self) -> list[dict[str, Any]]:
         """Recent API requests, oldest first: method, path, headers (credentials redacted),

@@ -11,9 +11,8 @@ from revu_emulator._accounts import Account
 from revu_emulator._cache import PrefixCache
 from revu_emulator._config import EmulatorConfig, KeySpec, ScriptRule, StartupState
 from revu_emulator._faults import FaultPlan
+from revu_emulator._redaction import key_label, redact_headers
 from revu_emulator._scripts import ScriptBook
-
-REDACTED_HEADERS = frozenset({"authorization", "x-api-key"})
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,6 @@ class Stats:
     max_in_flight: int = 0
     totals: Totals = field(default_factory=Totals)
     per_key: dict[str, Totals] = field(default_factory=dict)
-
-
-def redact_headers(headers: dict[str, str]) -> dict[str, str]:
-    """Headers as logged: credentials replaced by "[redacted]"."""
-    return {k: "[redacted]" if k.lower() in REDACTED_HEADERS else v for k, v in headers.items()}
 
 
 class Runtime:
@@ -177,7 +171,7 @@ class Runtime:
         keys: dict[str, Any] = {}
         for key, account in self.accounts.items():
             totals = stats.per_key.get(key, Totals())
-            keys[key] = {
+            keys[key_label(key)] = {
                 "platform": account.spec.platform,
                 "in_flight": account.in_flight,
                 "max_in_flight": account.max_in_flight,

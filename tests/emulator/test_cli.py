@@ -83,7 +83,12 @@ def test_cli_explains_a_bad_config(tmp_path: Path) -> None:
 
 
 def test_public_names_stay_put() -> None:
-    assert revu_emulator.__all__ == ["EmulatorClient", "EmulatorError", "EmulatorServer"]
+    assert revu_emulator.__all__ == [
+        "EmulatorClient",
+        "EmulatorError",
+        "EmulatorServer",
+        "key_label",
+    ]
     assert revu_emulator.EmulatorServer.__name__ == "EmulatorServer"
 
 

@@ -40,10 +40,9 @@ async def test_one_call_over_the_cap_gets_exactly_one_429(
     assert isinstance(error.body, dict) and error.body["type"] == "rate_limit_reached_error"
     assert "max concurrency: 3" in error.body["message"]
     assert _retry_after(error) >= 1
-    stats = emulator.stats()
-    assert stats["keys"]["sk-capped"]["max_in_flight"] == 3
-    assert stats["keys"]["sk-capped"]["in_flight"] == 0
-    assert stats["by_error_type"] == {"rate_limit_reached_error": 1}
+    capped = emulator.key_stats("sk-capped")
+    assert (capped["max_in_flight"], capped["in_flight"]) == (3, 0)
+    assert emulator.stats()["by_error_type"] == {"rate_limit_reached_error": 1}
 
 
 async def test_code_plan_caps_at_30_by_default(
@@ -59,7 +58,7 @@ async def test_code_plan_caps_at_30_by_default(
         return_exceptions=True,
     )
     assert sum(isinstance(r, openai.RateLimitError) for r in results) == 1
-    assert emulator.stats()["keys"]["sk-kimi-emulator"]["max_in_flight"] == 30
+    assert emulator.key_stats("sk-kimi-emulator")["max_in_flight"] == 30
 
 
 def test_rpm_limit_with_retry_after(
