@@ -1,0 +1,181 @@
+"""Showing a review: text (Rich) for people, markdown for PR comments, json and sarif for tools."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from enum import StrEnum
+from itertools import groupby
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from revu.review._findings import Finding, Severity
+from revu.review._result import ReviewResult
+from revu.review._sarif import to_sarif
+
+
+class OutputFormat(StrEnum):
+    """The formats of `revu review --format`."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    SARIF = "sarif"
+
+
+_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "bold yellow",
+    Severity.LOW: "bold cyan",
+}
+_ICON = {Severity.CRITICAL: "🔴", Severity.HIGH: "🟠", Severity.MEDIUM: "🟡", Severity.LOW: "🔵"}
+
+
+def render(
+    result: ReviewResult, fmt: OutputFormat | str, *, color: bool = False, width: int = 100
+) -> str:
+    """The review in `fmt`, as the text to print on stdout."""
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.JSON:
+        return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    if fmt is OutputFormat.SARIF:
+        return json.dumps(to_sarif(result), indent=2, ensure_ascii=False) + "\n"
+    if fmt is OutputFormat.MARKDOWN:
+        return render_markdown(result)
+    console = Console(
+        file=io.StringIO(),
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        emoji=False,
+    )
+    with console.capture() as captured:
+        console.print(text_view(result))
+    return captured.get()
+
+
+def _lines_label(f: Finding) -> str:
+    return f"line {f.line}" if f.line == f.end_line else f"lines {f.line}–{f.end_line}"
+
+
+def _usage_line(result: ReviewResult) -> str:
+    u = result.usage
+    share = f" ({u.cached_tokens * 100 // u.input_tokens}% cached)" if u.input_tokens else ""
+    fallback = ", fallback used" if result.fallback_used else ""
+    return (
+        f"{result.model.model} ({result.model.slot} slot, {result.model.provider}{fallback}) · "
+        f"{u.calls} calls · {u.input_tokens:,} input tokens{share} · {u.output_tokens:,} output · "
+        f"${u.cost_usd:.4f} · {result.duration_s:.1f} s"
+    )
+
+
+def text_view(result: ReviewResult) -> RenderableType:
+    """The review as Rich renderables: findings grouped by file, code and suggestion shown."""
+    parts: list[RenderableType] = [Text(result.summary, style="bold")]
+    for path, group in groupby(sorted(result.findings, key=lambda f: f.path), key=lambda f: f.path):
+        parts.append(Text(""))
+        parts.append(Text(path, style="bold underline"))
+        parts.extend(_finding_view(f) for f in group)
+    if result.coverage.skipped:
+        parts.append(Text(""))
+        parts.append(Text("Skipped", style="bold"))
+        parts.extend(Text(f"  {s.path}: {s.reason}", style="dim") for s in result.coverage.skipped)
+    for note in result.notes:
+        parts.append(Text(f"Note: {note}", style="dim"))
+    for diagnosis in result.diagnoses:
+        parts.append(Text(diagnosis, style="red"))
+    parts.append(Text(""))
+    parts.append(Text(_usage_line(result), style="dim"))
+    return Group(*parts)
+
+
+def _finding_view(f: Finding) -> RenderableType:
+    head = Text("  ")
+    head.append(f" {f.severity.value.upper()} ", style=_STYLE[f.severity])
+    head.append(f" {f.category.value} · {_lines_label(f)} · ", style="dim")
+    head.append(f.title, style="bold")
+    rows: list[RenderableType] = [Text(""), head, Padding(Text(f.body), (0, 0, 0, 4))]
+    width = len(str(f.end_line))
+    code = Text()
+    for number, line in zip(range(f.line, f.end_line + 1), f.code, strict=False):
+        code.append(f"{number:>{width}} │ ", style="dim")
+        code.append(line + "\n")
+    if code.plain:
+        code.rstrip()
+        rows.append(Padding(code, (0, 0, 0, 6)))
+    if f.suggestion is not None:
+        rows.append(Padding(Text("suggestion:", style="dim"), (0, 0, 0, 4)))
+        rows.append(Padding(_suggestion_diff(f), (0, 0, 0, 6)))
+    return Group(*rows)
+
+
+def _suggestion_diff(f: Finding) -> Text:
+    diff = Text()
+    for line in f.code:
+        diff.append(f"- {line}\n", style="red")
+    for line in (f.suggestion or "").split("\n"):
+        diff.append(f"+ {line}\n", style="green")
+    diff.rstrip()
+    return diff
+
+
+def render_markdown(result: ReviewResult) -> str:
+    """The review as GitHub-flavoured markdown."""
+    return "\n".join(_markdown_lines(result)).rstrip() + "\n"
+
+
+def _fence(body: str, info: str = "") -> list[str]:
+    ticks = "```"
+    while ticks in body:
+        ticks += "`"
+    return [f"{ticks}{info}", body, ticks]
+
+
+def _markdown_lines(result: ReviewResult) -> Iterator[str]:
+    yield "## revu review"
+    yield ""
+    yield result.summary
+    for path, group in groupby(sorted(result.findings, key=lambda f: f.path), key=lambda f: f.path):
+        yield ""
+        yield f"### `{path}`"
+        for f in group:
+            yield ""
+            title = f.title.replace("\n", " ")
+            yield (
+                f"#### {_ICON[f.severity]} {f.severity.value.capitalize()} · {f.category.value} · "
+                f"{_lines_label(f)}: {title}"
+            )
+            yield ""
+            yield f.body
+            if f.code:
+                yield ""
+                yield from _fence("\n".join(f.code))
+            if f.suggestion is not None:
+                yield ""
+                yield "Suggestion:"
+                yield ""
+                diff = [f"-{line}" for line in f.code] + [
+                    f"+{line}" for line in f.suggestion.split("\n")
+                ]
+                yield from _fence("\n".join(diff), "diff")
+    if result.coverage.skipped:
+        yield ""
+        yield "<details><summary>Skipped files</summary>"
+        yield ""
+        yield "| file | reason |"
+        yield "|---|---|"
+        for s in result.coverage.skipped:
+            reason = s.reason.replace("|", "\\|")
+            yield f"| `{s.path}` | {reason} |"
+        yield ""
+        yield "</details>"
+    for note in result.notes:
+        yield ""
+        yield f"_Note: {note}_"
+    yield ""
+    yield f"<sub>{_usage_line(result)}</sub>"
