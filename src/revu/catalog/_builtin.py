@@ -274,7 +274,7 @@ ANTHROPIC = Provider(
 # --- OpenRouter ----------------------------------------------------------------------------
 
 _OPENROUTER_DOCS = Source("https://openrouter.ai/docs", "2025-10-01")
-_ROUTED_NOTE = "varies by upstream provider: see openrouter.ai/models"
+_ROUTED_NOTE = "varies by upstream (see openrouter.ai/models)"
 _ROUTED_REASONING = ModelProfile(
     thinking=ThinkingStyle.OPENROUTER,
     default_thinking=Thinking.OFF,

@@ -1,1 +1,69 @@
-"""`revu test` (owned by the gateway work; placeholder until it lands)."""
+"""`revu test`: one real, tiny call per configured slot, with latency or a diagnosis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Literal
+
+import typer
+
+from revu.byok import SettingsError, routing_from_env
+from revu.cli._app import app
+from revu.llm import ProbeResult, Slot, probe
+
+
+@app.command("test")
+def test_command(
+    slot: Annotated[
+        Literal["main", "fallback", "all"],
+        typer.Option("--slot", help="Which slot to check: main, fallback or all."),
+    ] = "main",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """Verify the configured model: a real 16-token call (15 s, no retries); 0 ok, 1 failed."""
+    try:
+        routing = routing_from_env()
+    except SettingsError as exc:
+        typer.echo(f"revu: {exc}", err=True)
+        raise typer.Exit(2) from None
+    slots: list[Slot] = []
+    if slot in ("main", "all"):
+        slots.append(routing.main)
+    if slot in ("fallback", "all"):
+        if routing.fallback is not None:
+            slots.append(routing.fallback)
+        elif slot == "fallback":
+            typer.echo(
+                "revu: no fallback slot is configured: set REVU_FALLBACK_PROVIDER (or any "
+                "REVU_FALLBACK_* variable)",
+                err=True,
+            )
+            raise typer.Exit(2)
+    results = asyncio.run(_probe_all(slots))
+    ok = all(r.ok for r in results)
+    if as_json:
+        typer.echo(json.dumps({"ok": ok, "results": [r.to_json() for r in results]}, indent=2))
+    else:
+        for result in results:
+            _print(result)
+    raise typer.Exit(0 if ok else 1)
+
+
+async def _probe_all(slots: list[Slot]) -> list[ProbeResult]:
+    return list(await asyncio.gather(*(probe(s) for s in slots)))
+
+
+def _print(r: ProbeResult) -> None:
+    plan = f" ({r.plan})" if r.plan else ""
+    typer.echo(f"{r.slot}: {r.provider}{plan} {r.base_url}")
+    typer.echo(f"  model {r.model}, thinking {r.thinking} (the check itself runs without thinking)")
+    if r.ok:
+        typer.echo(f"  ok: answered in {r.latency_s:.2f} s")
+        return
+    typer.echo(f"  FAILED after {r.latency_s:.2f} s: {r.error_kind}: {r.message}")
+    if r.hint:
+        typer.echo(f"  fix: {r.hint}")
+    if r.models:
+        shown = ", ".join(r.models[:12]) + (" …" if len(r.models) > 12 else "")
+        typer.echo(f"  the endpoint lists: {shown}")

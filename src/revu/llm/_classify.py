@@ -149,7 +149,8 @@ def classify(refusal: Refusal, slot: Slot, *, models: Sequence[str] | None = Non
             **ctx,
         )
     if status == 404:
-        if "model" in low or etype in ("resource_not_found_error", "not_found_error"):
+        # "Not found the model X" names it; a 404 that names no model is a wrong path.
+        if "model" in low:
             return ModelNotFound(text, hint=_model_hint(slot, models), **ctx)
         return EndpointMismatch(
             text,

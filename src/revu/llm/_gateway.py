@@ -106,9 +106,9 @@ class Gateway:
         self.in_flight = 0
         self._runtimes: dict[str, _SlotRuntime] = {}
         self.warnings: list[str] = []
-        for slot in (routing.main, routing.fallback):
-            if slot is not None:
-                self._runtimes[slot.name] = self._runtime(slot, http_timeout)
+        self._runtimes["main"] = self._runtime(routing.main, http_timeout)
+        if routing.fallback is not None:
+            self._runtimes["fallback"] = self._runtime(routing.fallback, http_timeout)
 
     def _runtime(self, slot: Slot, timeout: float | httpx2.Timeout) -> _SlotRuntime:
         provider = self._catalog.provider(slot.provider)
@@ -178,14 +178,22 @@ class Gateway:
                 if not error.failover:
                     raise
                 errors.append(error)
-                if runtime.slot.name == "main" and isinstance(error, _BENCHING):
+                if runtime is self._runtimes["main"] and self._benches(error):
                     until = time.monotonic() + (error.retry_after or math.inf)
                     self._benched = (until, error)
                 continue
-            return replace(answer, fallback_used=runtime.slot.name == "fallback")
+            return replace(answer, fallback_used=runtime is self._runtimes.get("fallback"))
         if len(errors) == 1:
             raise errors[0]
         raise NoSlotAnswered(errors)
+
+    def _benches(self, error: LLMError) -> bool:
+        """Whether later calls should skip main for a while (only worth it with a fallback)."""
+        if "fallback" not in self._runtimes:
+            return False
+        if isinstance(error, RateLimited):  # told to wait longer than a call may: use fallback
+            return (error.retry_after or 0.0) > self.retry.rate_limit_wait_s
+        return isinstance(error, _BENCHING)
 
     async def _on_slot(self, rt: _SlotRuntime, request: ChatRequest, call_id: int) -> Completion:
         body = build_body(rt.slot, rt.model, rt.namespace, request)
@@ -239,14 +247,14 @@ class Gateway:
                 await self._limiter.cooldown(rt.key, error.retry_after)
             delay = policy.delay(attempt, error)
             out_of_time = time.monotonic() + delay > deadline
+            if isinstance(error, RateLimited):
+                waited_on_limits += delay
             if policy.gives_up(attempt, error, waited_on_limits=waited_on_limits) or out_of_time:
                 self._emit("fail", call_id, rt.slot.name, request, attempt, error=error)
                 raise error
             self._emit("retry", call_id, rt.slot.name, request, attempt, delay_s=delay, error=error)
-            if isinstance(error, RateLimited):
-                waited_on_limits += delay
-                if error.retry_after:
-                    continue  # the limiter's cooldown does the waiting, for every caller
+            if isinstance(error, RateLimited) and error.retry_after:
+                continue  # the limiter's cooldown does the waiting, for every caller
             await asyncio.sleep(delay)
 
     def _emit(

@@ -32,10 +32,10 @@ class RetryPolicy:
         return computed * r
 
     def gives_up(self, attempt: int, error: LLMError, *, waited_on_limits: float) -> bool:
-        """Whether the call stops trying this slot."""
+        """Whether the call stops trying this slot (`waited_on_limits`: the next wait included)."""
         if not error.retryable:
             return True
         if isinstance(error, RateLimited):
             # Waits are paced by the provider's advice; the count only stops a zero-wait loop.
-            return waited_on_limits >= self.rate_limit_wait_s or attempt >= 4 * self.max_attempts
+            return waited_on_limits > self.rate_limit_wait_s or attempt >= 4 * self.max_attempts
         return attempt >= self.max_attempts
