@@ -18,7 +18,7 @@ from revu_emulator._accounts import Account
 from revu_emulator._catalog import PREFIXES, Platform, find_model, models_for
 from revu_emulator._completion import plan_completion, shape_reply
 from revu_emulator._config import ConfigError, KeySpec, ScriptRule, StartupState, startup_from_json
-from revu_emulator._delivery import Call, CompletionResponse
+from revu_emulator._delivery import Call, CompletionResponse, Shutdown
 from revu_emulator._faults import Fault
 from revu_emulator._runtime import Runtime, Usage
 from revu_emulator._tokens import prompt_tokens
@@ -53,6 +53,7 @@ class Emulator:
     def __init__(self, startup: StartupState) -> None:
         self.startup = startup
         self.runtime = Runtime(startup, time.monotonic())
+        self.shutdown = Shutdown()
 
     def reset(self) -> None:
         """Back to the startup state: config, keys, balances and scripts; empty stats and caches."""
@@ -179,6 +180,7 @@ class Emulator:
             fault=fault,
             ttft_s=ttft,
             output_s_per_token=1.0 / config.output_tps if config.output_tps > 0 else 0.0,
+            shutdown=self.shutdown,
             record=record,
         )
         return CompletionResponse(call)

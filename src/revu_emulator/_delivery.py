@@ -25,19 +25,47 @@ from revu_emulator._runtime import Runtime, Usage
 deliberate_drop: ContextVar[bool] = ContextVar("deliberate_drop", default=False)
 
 
+class Shutdown:
+    """Lets a stopping server end calls that are still waiting (set from any thread)."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+
+    def event(self) -> asyncio.Event:
+        """The event, bound to the running (server) loop on first use."""
+        if self._event is None:
+            self._loop, self._event = asyncio.get_running_loop(), asyncio.Event()
+        return self._event
+
+    def trigger(self) -> None:
+        if self._loop is not None and self._event is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._event.set)
+
+
 class DisconnectWatch:
-    """Sleeps that end early when the client goes away (so a dropped client frees its slot)."""
+    """Sleeps that end early when the client goes away (so a dropped client frees its slot)
+    or when the server stops."""
 
-    def __init__(self, receive: Receive) -> None:
-        self._task = asyncio.ensure_future(self._watch(receive))
+    def __init__(self, receive: Receive, shutdown: Shutdown) -> None:
+        self.shutting_down = False
+        self._task = asyncio.ensure_future(self._watch(receive, shutdown.event()))
 
-    @staticmethod
-    async def _watch(receive: Receive) -> None:
-        while (await receive())["type"] != "http.disconnect":
-            pass
+    async def _watch(self, receive: Receive, closing: asyncio.Event) -> None:
+        async def disconnected() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+
+        waits = {asyncio.ensure_future(disconnected()), asyncio.ensure_future(closing.wait())}
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        self.shutting_down = closing.is_set()
 
     async def sleep(self, seconds: float) -> bool:
-        """Wait; False if the client disconnected (before or during the wait)."""
+        """Wait; False if the client disconnected or the server is stopping."""
         if self._task.done():
             return False
         if seconds > 0:
@@ -61,6 +89,7 @@ class Call:
     fault: Fault | None
     ttft_s: float
     output_s_per_token: float
+    shutdown: Shutdown
     record: Callable[..., None]  # records the request with its final status
 
 
@@ -81,6 +110,7 @@ class CompletionResponse(Response):
         super().__init__(status_code=200)
         self.call = call
         self.finished = False
+        self.started = False
         self.created = int(time.time())
         self.id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
 
@@ -103,9 +133,21 @@ class CompletionResponse(Response):
         call.runtime.leave(call.account)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        watch = DisconnectWatch(receive)
+        watch = DisconnectWatch(receive, self.call.shutdown)
+
+        async def tracked(message: Message) -> None:
+            self.started = self.started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self._play(watch, send)
+            await self._play(watch, tracked)
+            if watch.shutting_down and not self.finished:
+                if self.started:
+                    self.finish(200)  # cut mid-answer, quietly
+                else:
+                    error = errors.shutting_down()
+                    self.finish(error.status, error.type)
+                    await _send_json(send, error.status, error.body(), error.headers)
         finally:
             watch.close()
             if not self.finished:  # client went away or the task was cancelled

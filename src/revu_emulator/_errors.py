@@ -144,3 +144,7 @@ def server_error() -> MoonshotError:
 
 def gateway_timeout(seconds: float) -> MoonshotError:
     return MoonshotError(504, "server_error", f"Request timed out after {seconds:g} seconds")
+
+
+def shutting_down() -> MoonshotError:
+    return MoonshotError(503, "server_error", "The server is shutting down, please try again later")

@@ -91,6 +91,7 @@ class EmulatorServer:
         if self._thread is None:
             self._socket.close()
             return
+        self.emulator.shutdown.trigger()  # waiting calls answer 503 instead of being cancelled
         self._server.should_exit = True
         self._thread.join(timeout_s)
         self._thread = None

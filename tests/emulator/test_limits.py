@@ -115,6 +115,19 @@ def test_tpm_counts_input_plus_max_tokens(
     assert 55 <= _retry_after(error) <= 60
 
 
+def test_tpd_limit(emulator: EmulatorClient, openai_client: Callable[..., OpenAI]) -> None:
+    emulator.add_key("sk-tpd", tpd=100)
+    client = openai_client(key="sk-tpd")
+    client.chat.completions.create(model="kimi-k2.6", messages=USER, max_tokens=50)
+    error = expect_error(
+        lambda: client.chat.completions.create(model="kimi-k2.6", messages=USER, max_tokens=50),
+        429,
+        "rate_limit_reached_error",
+        "TPD rate limit",
+    )
+    assert _retry_after(error) > 86_000
+
+
 def test_platform_balance_runs_out_into_429_quota(
     emulator: EmulatorClient, openai_client: Callable[..., OpenAI]
 ) -> None:
