@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -33,6 +34,12 @@ def ask(text: str = "Review this change.", **kwargs: Any) -> ChatRequest:
 
 
 SlotFactory = Callable[..., Slot]
+
+
+@pytest.fixture(autouse=True)
+def _no_user_providers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep a developer's own providers.toml out of these tests."""
+    monkeypatch.setenv("REVU_CONFIG_DIR", str(tmp_path / "config"))
 
 
 @pytest.fixture

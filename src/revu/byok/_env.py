@@ -70,7 +70,8 @@ def routing_from_env(
 
     Nothing set: Moonshot, Developer plan, the recommended card's model and thinking, with the
     key from MOONSHOT_API_KEY. The fallback exists when any REVU_FALLBACK_* is set; it defaults
-    to the main slot's provider and plan. Raises SettingsError naming the variable at fault.
+    to the main slot's provider and plan (and base URL, when both are the same). Raises
+    SettingsError naming the variable at fault.
     """
     env = read_environment(environ, env_file)
     if catalog is None:
@@ -107,7 +108,10 @@ def _slot(
     model = get("MODEL") or catalog.default_model(provider.id, plan_id)
     if not model:
         raise SettingsError(f"{prefix}MODEL is not set: {provider.label} needs a model id")
-    base_url = get("BASE_URL") or plan.base_url
+    inherited = (
+        main.base_url if main and (main.provider, main.plan) == (provider.id, plan_id) else ""
+    )
+    base_url = get("BASE_URL") or inherited or plan.base_url
     if not base_url:
         raise SettingsError(f"{prefix}BASE_URL is not set: {provider.label} needs the endpoint URL")
     if not base_url.startswith(("http://", "https://")):
