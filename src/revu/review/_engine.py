@@ -157,7 +157,7 @@ class _Review:
         part = call.parts[0]
         tokens = self.count(file_message(call, self.rules, self.delimiter_id))
         smaller = Budget(max_part_tokens=tokens // 2, target_part_tokens=tokens // 2)
-        if smaller.split_tokens >= tokens or tokens < 512:
+        if smaller.split_tokens >= tokens or tokens < 128:
             return None
         sub = FileChange(
             path=part.file.path,

@@ -9,7 +9,6 @@ from enum import StrEnum
 from itertools import groupby
 
 from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from revu.review._findings import Finding, Severity
@@ -55,8 +54,9 @@ def render(
         emoji=False,
     )
     with console.capture() as captured:
-        console.print(text_view(result))
-    return captured.get()
+        # Piped output is not wrapped (a reader or a tool re-wraps); a terminal wraps at its width.
+        console.print(text_view(result), soft_wrap=not color)
+    return "".join(line.rstrip() + "\n" for line in captured.get().splitlines())
 
 
 def _lines_label(f: Finding) -> str:
@@ -69,7 +69,8 @@ def _usage_line(result: ReviewResult) -> str:
     fallback = ", fallback used" if result.fallback_used else ""
     return (
         f"{result.model.model} ({result.model.slot} slot, {result.model.provider}{fallback}) · "
-        f"{u.calls} calls · {u.input_tokens:,} input tokens{share} · {u.output_tokens:,} output · "
+        f"{u.calls} call{'' if u.calls == 1 else 's'} · {u.input_tokens:,} input tokens{share} · "
+        f"{u.output_tokens:,} output · "
         f"${u.cost_usd:.4f} · {result.duration_s:.1f} s"
     )
 
@@ -87,41 +88,31 @@ def text_view(result: ReviewResult) -> RenderableType:
         parts.extend(Text(f"  {s.path}: {s.reason}", style="dim") for s in result.coverage.skipped)
     for note in result.notes:
         parts.append(Text(f"Note: {note}", style="dim"))
-    for diagnosis in result.diagnoses:
-        parts.append(Text(diagnosis, style="red"))
     parts.append(Text(""))
     parts.append(Text(_usage_line(result), style="dim"))
     return Group(*parts)
 
 
 def _finding_view(f: Finding) -> RenderableType:
+    # Indentation is written into the text, not added by Padding: Padding crops long lines
+    # when output is not wrapped, and nothing a finding says may be cut.
     head = Text("  ")
     head.append(f" {f.severity.value.upper()} ", style=_STYLE[f.severity])
     head.append(f" {f.category.value} · {_lines_label(f)} · ", style="dim")
     head.append(f.title, style="bold")
-    rows: list[RenderableType] = [Text(""), head, Padding(Text(f.body), (0, 0, 0, 4))]
+    rows: list[RenderableType] = [Text(""), head]
+    rows.extend(Text("    " + line) for line in f.body.splitlines() or [""])
     width = len(str(f.end_line))
-    code = Text()
     for number, line in zip(range(f.line, f.end_line + 1), f.code, strict=False):
-        code.append(f"{number:>{width}} │ ", style="dim")
-        code.append(line + "\n")
-    if code.plain:
-        code.rstrip()
-        rows.append(Padding(code, (0, 0, 0, 6)))
+        code = Text()
+        code.append(f"      {number:>{width}} │ ", style="dim")
+        code.append(line)
+        rows.append(code)
     if f.suggestion is not None:
-        rows.append(Padding(Text("suggestion:", style="dim"), (0, 0, 0, 4)))
-        rows.append(Padding(_suggestion_diff(f), (0, 0, 0, 6)))
+        rows.append(Text("    suggestion:", style="dim"))
+        rows.extend(Text(f"      - {line}", style="red") for line in f.code)
+        rows.extend(Text(f"      + {line}", style="green") for line in f.suggestion.split("\n"))
     return Group(*rows)
-
-
-def _suggestion_diff(f: Finding) -> Text:
-    diff = Text()
-    for line in f.code:
-        diff.append(f"- {line}\n", style="red")
-    for line in (f.suggestion or "").split("\n"):
-        diff.append(f"+ {line}\n", style="green")
-    diff.rstrip()
-    return diff
 
 
 def render_markdown(result: ReviewResult) -> str:

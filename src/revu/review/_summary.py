@@ -22,7 +22,7 @@ def summarize(result: ReviewResult, changes: ChangeSet, omitted: int = 0) -> str
         parts.extend(n[0].upper() + n[1:] + "." for n in changes.notes)
         return " ".join(parts)
     if result.no_slot_answered:
-        return f"No model could answer: {_plural(skipped, 'file')} not reviewed."
+        return "No model could answer: nothing was reviewed (see coverage for each file)."
     counts = Counter(f.severity for f in result.findings)
     if result.findings:
         detail = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s])

@@ -26,7 +26,7 @@ _FENCED = re.compile(r"^```[a-zA-Z0-9_-]*\n(.*?)\n?```$", re.DOTALL)
 class _Claim(BaseModel):
     """One finding as the model wrote it, before it is checked against the change."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore")
 
     path: str
     line: int
@@ -41,6 +41,11 @@ class _Claim(BaseModel):
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("path", "title", "body", mode="after")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()  # never the suggestion: its indentation is part of the fix
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,192 @@
+"""`revu review` end to end: real git repositories, the emulator, the exit-code contract."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from review.contract import check_contract, check_sarif
+from review.gitrepo import GitRepo
+from revu.cli import app
+from revu_emulator import EmulatorClient
+
+runner = CliRunner()
+
+_KEY = "sk-emulator-developer"
+_FINDING = {
+    "path": "src/stats.py",
+    "line": 3,
+    "end_line": 3,
+    "severity": "high",
+    "category": "bug",
+    "title": "Division by zero on an empty list",
+    "body": "len(xs) is 0 when xs is empty.",
+    "suggestion": "    return total / len(xs) if xs else 0.0",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the test's settings: no REVU_*/provider variables, an empty working dir and config."""
+    for name in list(os.environ):
+        if name.startswith(("REVU_", "MOONSHOT_", "OPENAI_", "ANTHROPIC_", "OPENROUTER_")):
+            monkeypatch.delenv(name)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("REVU_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    r = GitRepo(tmp_path / "repo")
+    r.write("src/stats.py", "def mean(xs):\n    return sum(xs) / len(xs)\n")
+    r.write("poetry.lock", "[[package]]\n")
+    r.commit("initial")
+    r.write("src/stats.py", "def mean(xs):\n    total = sum(xs)\n    return total / len(xs)\n")
+    r.write("poetry.lock", "[[package]]\nname = 'x'\n")
+    return r
+
+
+@pytest.fixture
+def on_emulator(emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch) -> EmulatorClient:
+    monkeypatch.setenv("REVU_LLM_PROVIDER", "moonshot")
+    monkeypatch.setenv("REVU_LLM_BASE_URL", emulator.base_url("developer"))
+    monkeypatch.setenv("REVU_LLM_API_KEY", _KEY)
+    monkeypatch.setenv("REVU_LLM_MODEL", "kimi-k2-0905-preview")
+    emulator.script("total / len(xs)", json.dumps({"findings": [_FINDING]}), scope="last_user")
+    return emulator
+
+
+def test_json_output_is_the_contract(repo: GitRepo, on_emulator: EmulatorClient) -> None:
+    result = runner.invoke(app, ["review", str(repo.root), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    check_contract(data)
+    (finding,) = data["findings"]
+    assert (finding["path"], finding["line"], finding["severity"]) == ("src/stats.py", 3, "high")
+    assert data["coverage"] == {
+        "reviewed": ["src/stats.py"],
+        "skipped": [{"path": "poetry.lock", "reason": "lock file"}],
+    }
+    assert data["model"]["model"] == "kimi-k2-0905-preview" and data["usage"]["calls"] == 1
+    assert result.stderr == ""  # no progress when stderr is not a terminal
+
+
+def test_text_markdown_and_sarif(repo: GitRepo, on_emulator: EmulatorClient) -> None:
+    text = runner.invoke(app, ["review", str(repo.root)])
+    assert text.exit_code == 0
+    assert "Division by zero on an empty list" in text.stdout
+    assert "+     return total / len(xs) if xs else 0.0" in text.stdout
+    markdown = runner.invoke(app, ["review", str(repo.root), "-f", "markdown"])
+    assert markdown.stdout.startswith("## revu review")
+    sarif = runner.invoke(app, ["review", str(repo.root), "-f", "sarif"])
+    assert sarif.exit_code == 0
+    data = json.loads(sarif.stdout)
+    check_sarif(data)
+    assert data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 3,
+        "endLine": 3,
+    }
+
+
+def test_fail_on(repo: GitRepo, on_emulator: EmulatorClient) -> None:
+    met = runner.invoke(app, ["review", str(repo.root), "--fail-on", "high", "-f", "json"])
+    assert met.exit_code == 1
+    assert json.loads(met.stdout)["findings"]  # the results are still printed
+    unmet = runner.invoke(app, ["review", str(repo.root), "--fail-on", "critical"])
+    assert unmet.exit_code == 0
+    filtered = runner.invoke(
+        app, ["review", str(repo.root), "--min-severity", "critical", "--fail-on", "high"]
+    )
+    assert filtered.exit_code == 0  # below --min-severity it is not reported, so not failed on
+
+
+def test_revu_toml_is_read_from_the_repository(repo: GitRepo, on_emulator: EmulatorClient) -> None:
+    repo.write(".revu.toml", 'ignore = ["src/**"]\n')
+    result = runner.invoke(app, ["review", str(repo.root), "-f", "json"])
+    assert result.exit_code == 0
+    skipped = json.loads(result.stdout)["coverage"]["skipped"]
+    assert {"path": "src/stats.py", "reason": "ignored by .revu.toml (src/**)"} in skipped
+
+
+def test_base_ref(repo: GitRepo, on_emulator: EmulatorClient) -> None:
+    first = repo.git("rev-parse", "HEAD").strip()
+    repo.commit("second")
+    result = runner.invoke(app, ["review", str(repo.root), "--base", first, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["coverage"]["reviewed"] == ["src/stats.py"]
+
+
+@pytest.mark.parametrize(
+    ("args", "setup", "message"),
+    [
+        (["--base", "no-such-ref"], None, "unknown ref 'no-such-ref'"),
+        (["--staged", "--base", "main"], None, "--staged cannot be combined"),
+        ([], "toml", ".revu.toml: max_findings"),
+        ([], "thinking", "REVU_LLM_THINKING"),
+        ([], "no-key", "REVU_LLM_API_KEY"),
+    ],
+)
+def test_usage_and_config_errors_exit_2_with_one_line(
+    repo: GitRepo,
+    on_emulator: EmulatorClient,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    setup: str | None,
+    message: str,
+) -> None:
+    if setup == "toml":
+        repo.write(".revu.toml", "max_findings = 'many'\n")
+    elif setup == "thinking":
+        monkeypatch.setenv("REVU_LLM_THINKING", "sideways")
+    elif setup == "no-key":
+        monkeypatch.delenv("REVU_LLM_API_KEY")
+    result = runner.invoke(app, ["review", str(repo.root), *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("revu: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_not_a_repository_exits_2(on_emulator: EmulatorClient, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["review", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not inside a git work tree" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_no_slot_answering_exits_3_with_both_diagnoses(
+    repo: GitRepo, on_emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REVU_LLM_API_KEY", "sk-not-a-key")
+    monkeypatch.setenv("REVU_FALLBACK_API_KEY", "sk-not-a-key-either")
+    monkeypatch.setenv("REVU_FALLBACK_BASE_URL", on_emulator.base_url("developer"))
+    result = runner.invoke(app, ["review", str(repo.root), "-f", "json"])
+    assert result.exit_code == 3
+    lines = result.stderr.splitlines()
+    assert lines[0] == "revu: no model could answer:"
+    assert any(line.strip().startswith("main slot") for line in lines[1:])
+    assert any(line.strip().startswith("fallback slot") for line in lines[1:])
+    data = json.loads(result.stdout)
+    assert data["findings"] == [] and "src/stats.py" in [
+        s["path"] for s in data["coverage"]["skipped"]
+    ]
+
+
+def test_fallback_answers_when_main_is_out_of_quota(
+    repo: GitRepo, on_emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_emulator.add_key("sk-empty", platform="developer", balance_usd=0)
+    monkeypatch.setenv("REVU_LLM_API_KEY", "sk-empty")
+    monkeypatch.setenv("REVU_FALLBACK_API_KEY", _KEY)
+    monkeypatch.setenv("REVU_FALLBACK_BASE_URL", on_emulator.base_url("developer"))
+    monkeypatch.setenv("REVU_FALLBACK_MODEL", "kimi-k2-turbo-preview")
+    result = runner.invoke(app, ["review", str(repo.root), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["fallback_used"] is True and data["model"]["slot"] == "fallback"
+    assert [f["line"] for f in data["findings"]] == [3]
