@@ -24,6 +24,7 @@ from revu.store._slot_settings import (
     Rotation,
     SlotSettings,
     SlotValues,
+    key_outline,
     rotate_keys,
     slot_key_context,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "create_engine",
     "data_dir",
     "hash_token",
+    "key_outline",
     "load_keyring",
     "migrations_config",
     "open_store",

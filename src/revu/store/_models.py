@@ -77,6 +77,7 @@ class SlotSetting(Base):
     model: Mapped[str] = mapped_column(String(200))
     base_url: Mapped[str | None] = mapped_column(String(2000))
     api_key_sealed: Mapped[str | None] = mapped_column(Text)
+    api_key_prefix: Mapped[str | None] = mapped_column(String(16))  # "sk-kimi-": not secret
     api_key_last4: Mapped[str | None] = mapped_column(String(4))
     max_concurrent: Mapped[int | None] = mapped_column(Integer)
     rpm: Mapped[int | None] = mapped_column(Integer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +28,18 @@ class SlotValues:
     tpm: int | None = None
     thinking: str | None = None
     override_json: str | None = None
+
+
+_KEY_PREFIX = re.compile(r"^(?:[a-z]{2,6}-){1,2}")
+
+
+def key_outline(api_key: str) -> tuple[str, str]:
+    """The parts of a key that may be shown: its vendor prefix ("sk-kimi-") and last four
+    characters, each only when the key is long enough that they give nothing away."""
+    prefix_match = _KEY_PREFIX.match(api_key)
+    prefix = prefix_match.group(0) if prefix_match and len(api_key) >= 20 else ""
+    last4 = api_key[-4:] if len(api_key) >= 12 else ""
+    return prefix, last4
 
 
 def slot_key_context(org_id: str, slot: str) -> bytes:
@@ -73,7 +86,7 @@ class SlotSettings:
             row.api_key_sealed = self.keyring.encrypt(
                 values.api_key, slot_key_context(org_id, slot)
             )
-            row.api_key_last4 = values.api_key[-4:]
+            row.api_key_prefix, row.api_key_last4 = key_outline(values.api_key)
         await self.session.flush()
         return row
 

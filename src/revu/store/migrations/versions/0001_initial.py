@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("model", sa.String(200), nullable=False),
         sa.Column("base_url", sa.String(2000)),
         sa.Column("api_key_sealed", sa.Text),
+        sa.Column("api_key_prefix", sa.String(16)),
         sa.Column("api_key_last4", sa.String(4)),
         sa.Column("max_concurrent", sa.Integer),
         sa.Column("rpm", sa.Integer),

@@ -1,0 +1,44 @@
+"""The request body a slot's settings produce, shown beside the custom JSON field."""
+
+from __future__ import annotations
+
+from revu.byok._schema import PreviewIn, PreviewOut, SlotSettingsIn
+from revu.byok._validate import check_settings
+from revu.catalog import Catalog
+from revu.llm import ChatMessage, ChatRequest, Slot
+
+# The gateway's body builder, so the preview is exactly what is sent (not re-exported yet).
+from revu.llm._request import build_body
+
+_SAMPLE = ChatRequest(
+    messages=(
+        ChatMessage("system", "(revu's review instructions, schema and repository rules)"),
+        ChatMessage("user", "(the diff of the files under review)"),
+    ),
+    json_mode=True,
+    label="preview",
+)
+
+
+def preview_body(settings: PreviewIn, catalog: Catalog, slot: str = "main") -> PreviewOut:
+    """The JSON body of a review call on these settings; raises InvalidSetting like a save."""
+    body = SlotSettingsIn(**settings.model_dump())
+    checked = check_settings(body, catalog, has_stored_key=False, need_key=False)
+    values = checked.values
+    resolved = Slot(
+        name="fallback" if slot == "fallback" else "main",
+        provider=values.provider,
+        wire=checked.provider.wire,
+        base_url=values.base_url or checked.plan.base_url,
+        model=values.model,
+        api_key="",
+        plan=values.plan,
+        thinking=checked.thinking,
+        override=checked.override,
+    )
+    model = catalog.model(values.provider, values.model, checked.plan.id)
+    return PreviewOut(
+        body=build_body(resolved, model, checked.provider.namespace, _SAMPLE),
+        namespace=checked.provider.namespace,
+        warnings=checked.warnings,
+    )

@@ -1,0 +1,214 @@
+// The BYOK page, enhanced: show the chosen card's plan and key, pre-fill plan limits, check
+// the custom JSON as it is typed (with the request body it produces), and Test in place.
+// Without this script the page still works: every control is a plain form field.
+"use strict";
+
+(() => {
+  const data = JSON.parse(document.getElementById("page-data").textContent);
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const MANUAL = "manual";
+
+  const post = async (form, what) => {
+    const response = await fetch(`${form.action}/${what}`, {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: new FormData(form),
+    });
+    let body;
+    try {
+      body = await response.json();
+    } catch {
+      body = { error: { message: `the server answered ${response.status}`, hint: "" } };
+    }
+    return { ok: response.ok, body };
+  };
+
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+    for (const child of children) node.append(child);
+    return node;
+  };
+
+  function setup(form) {
+    const slot = form.dataset.slot;
+    const byId = (suffix) => document.getElementById(`${slot}-${suffix}`);
+    const chosenCard = () => form.querySelector('input[name="card"]:checked')?.value ?? "";
+    const providerOf = (card) => (card === MANUAL ? "openai_compatible" : data.cards[card]?.provider);
+    const chosenPlan = () => {
+      const plans = data.plans[providerOf(chosenCard())] ?? {};
+      const checked = form.querySelector('input[name="plan"]:checked:not(:disabled)');
+      return plans[checked?.value] ?? Object.values(plans)[0];
+    };
+
+    const fieldFor = (field) => {
+      if (chosenCard() === MANUAL && (field === "base_url" || field === "model")) {
+        return `manual_${field}`;
+      }
+      return field;
+    };
+
+    const showError = (field, message) => {
+      const target = byId(`${fieldFor(field)}-error`);
+      const input = form.elements[fieldFor(field)];
+      if (!target) return false;
+      target.textContent = message;
+      target.hidden = !message;
+      if (input instanceof HTMLElement) input.setAttribute("aria-invalid", message ? "true" : "false");
+      return true;
+    };
+
+    const sync = () => {
+      const card = chosenCard();
+      const provider = providerOf(card);
+      form.querySelector("[data-choice]").hidden = !card;
+      for (const fieldset of form.querySelectorAll("fieldset.plans")) {
+        const active = fieldset.dataset.provider === provider;
+        fieldset.hidden = !active;
+        for (const input of fieldset.querySelectorAll("input")) input.disabled = !active;
+        if (active && !fieldset.querySelector("input:checked")) {
+          fieldset.querySelector("input").checked = true;
+        }
+      }
+      form.querySelector("[data-manual]").hidden = card !== MANUAL;
+      for (const node of form.querySelectorAll("[data-card-only]")) node.hidden = card === MANUAL;
+      keyHint();
+    };
+
+    const planDefaults = () => {
+      const plan = chosenPlan();
+      const input = form.elements.max_concurrent;
+      input.value = plan?.max_concurrent ?? "";
+    };
+
+    const keyHint = () => {
+      const hint = byId("api_key-hint");
+      const key = form.elements.api_key.value.trim();
+      const plans = data.plans[providerOf(chosenCard())] ?? {};
+      const plan = chosenPlan();
+      let message = "";
+      if (key && plan) {
+        const other = Object.values(plans).find(
+          (p) => p.key_prefix && p !== plan && key.startsWith(p.key_prefix),
+        );
+        if (other) {
+          message = `This looks like a ${other.label} key (${other.key_prefix}…), but the plan is ${plan.label}: choose ${other.label}.`;
+        } else if (plan.key_prefix && !key.startsWith(plan.key_prefix)) {
+          message = `${plan.label} keys start with ${plan.key_prefix}; this one does not.`;
+        }
+      }
+      hint.textContent = message;
+      hint.hidden = !message;
+    };
+
+    let previewTimer;
+    let previewRound = 0;
+    const preview = async () => {
+      const box = byId("preview");
+      const text = form.elements.override_json.value.trim();
+      if (text) {
+        try {
+          JSON.parse(text);
+        } catch (error) {
+          showError("override_json", `Not valid JSON: ${error.message}`);
+          box.hidden = true;
+          return false;
+        }
+      }
+      if (!chosenCard()) return true;
+      const round = ++previewRound;
+      const { ok, body } = await post(form, "preview");
+      if (round !== previewRound) return ok;
+      if (!ok) {
+        const { field, message, hint } = body.error;
+        const said = hint ? `${message}. ${hint}.` : message;
+        if (!showError(field ?? "override_json", said)) showError("override_json", said);
+        box.hidden = true;
+        return false;
+      }
+      showError("override_json", "");
+      box.querySelector("code").textContent = JSON.stringify(body.body, null, 2);
+      box.hidden = false;
+      return true;
+    };
+
+    const test = async (button) => {
+      const out = byId("test-result");
+      out.replaceChildren(el("p", { class: "result pending" }, "Testing… one short call to the model."));
+      button.disabled = true;
+      try {
+        const { ok, body } = await post(form, "test");
+        if (!ok) {
+          const { field, message, hint } = body.error;
+          showError(field ?? "form", hint ? `${message}. ${hint}.` : message);
+          out.replaceChildren(el("p", { class: "result failed" }, el("strong", {}, "Not tested: "), message));
+          return;
+        }
+        if (body.ok) {
+          out.replaceChildren(
+            el("p", { class: "result ok" }, el("strong", {}, "Connected."),
+              ` ${body.model} answered in ${body.latency_s.toFixed(2)} s at `,
+              el("code", {}, body.base_url), "."),
+          );
+        } else {
+          const result = el("div", { class: "result failed" },
+            el("p", {}, el("strong", {}, `${body.error_kind}:`), ` ${body.message}`));
+          if (body.hint) result.append(el("p", { class: "fix" }, el("strong", {}, "Fix:"), ` ${body.hint}`));
+          if (body.models?.length) {
+            result.append(el("p", { class: "muted" }, `This endpoint serves: ${body.models.join(", ")}`));
+          }
+          out.replaceChildren(result);
+        }
+      } finally {
+        button.disabled = false;
+      }
+    };
+
+    for (const radio of form.querySelectorAll('input[name="card"]')) {
+      radio.addEventListener("change", () => {
+        const card = data.cards[radio.value];
+        if (card) form.elements.thinking.value = card.thinking;
+        sync();
+        planDefaults();
+        preview();
+      });
+    }
+    for (const radio of form.querySelectorAll('input[name="plan"]')) {
+      radio.addEventListener("change", () => {
+        planDefaults();
+        keyHint();
+        preview();
+      });
+    }
+    form.elements.api_key.addEventListener("input", keyHint);
+    form.elements.thinking.addEventListener("change", preview);
+    form.elements.override_json.addEventListener("input", () => {
+      clearTimeout(previewTimer);
+      previewTimer = setTimeout(preview, 300);
+    });
+    form.querySelector("[data-test]").addEventListener("click", (event) => {
+      event.preventDefault();
+      test(event.currentTarget);
+    });
+    form.addEventListener("submit", async (event) => {
+      const action = event.submitter?.value ?? "save";
+      if (action !== "save" || form.dataset.checked === "yes") return;
+      event.preventDefault();
+      const good = await preview();
+      if (!good) {
+        const details = form.querySelector("details.advanced");
+        details.open = true;
+        form.elements.override_json.focus();
+        return;
+      }
+      form.dataset.checked = "yes";
+      form.requestSubmit(event.submitter);
+    });
+
+    sync();
+    if (form.elements.override_json.value.trim()) preview();
+  }
+
+  if (data.mode === "fixed") return;
+  for (const form of document.querySelectorAll("form.slot-form")) setup(form);
+})();
