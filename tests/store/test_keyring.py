@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from revu.store import Keyring, KeyringError, KeyringKey, load_keyring
-from revu.store._keyring import prepend_key_to_file
+from revu.store import Keyring, KeyringError, KeyringKey, load_keyring, prepend_key_to_file
 
 KEY_A = base64.b64encode(b"a" * 32).decode()
 KEY_B = base64.b64encode(b"b" * 32).decode()

@@ -32,4 +32,4 @@ def _root(
 
 
 # Command modules register themselves on import; keep this list in sync with the files beside.
-from revu.cli import _providers, _review, _test  # noqa: E402, F401
+from revu.cli import _org, _providers, _review, _secrets, _serve, _test  # noqa: E402, F401

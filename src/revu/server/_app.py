@@ -30,7 +30,7 @@ def create_app(context: ServerContext | None = None) -> FastAPI:
         try:
             yield
         finally:
-            if context.migrate_on_start:  # the store is ours: release it
+            if context.owns_store:
                 await context.store.close()
 
     app = FastAPI(

@@ -35,7 +35,8 @@ class ServerContext:
     fixed: FixedMode
     session_secret: str = field(repr=False)
     secure_cookies: bool = False  # set REVU_SECURE_COOKIES=1 behind HTTPS
-    migrate_on_start: bool = False  # `revu serve`: create and migrate the database at startup
+    migrate_on_start: bool = False  # create and migrate the database when the app starts
+    owns_store: bool = False  # close the store when the app stops
 
     @property
     def byok(self) -> Byok:
@@ -58,6 +59,7 @@ class ServerContext:
             session_secret=session_secret(env, location, keyring),
             secure_cookies=env.get("REVU_SECURE_COOKIES", "").strip() in ("1", "true", "yes"),
             migrate_on_start=True,
+            owns_store=True,
         )
 
 

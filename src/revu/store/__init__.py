@@ -16,7 +16,14 @@ from revu.store._database import (
     open_store,
     store_location,
 )
-from revu.store._keyring import Keyring, KeyringError, KeyringKey, load_keyring
+from revu.store._keyring import (
+    KEYRING_FILE,
+    Keyring,
+    KeyringError,
+    KeyringKey,
+    load_keyring,
+    prepend_key_to_file,
+)
 from revu.store._models import Organization, Review, SlotSetting
 from revu.store._organizations import OrganizationExists, Organizations, hash_token
 from revu.store._reviews import Reviews
@@ -30,6 +37,7 @@ from revu.store._slot_settings import (
 )
 
 __all__ = [
+    "KEYRING_FILE",
     "Keyring",
     "KeyringError",
     "KeyringKey",
@@ -52,6 +60,7 @@ __all__ = [
     "load_keyring",
     "migrations_config",
     "open_store",
+    "prepend_key_to_file",
     "read_or_create_secret",
     "rotate_keys",
     "slot_key_context",

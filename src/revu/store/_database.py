@@ -82,14 +82,23 @@ class Store:
             yield session
 
     async def migrate(self) -> None:
-        """Run every migration not yet applied (idempotent; safe with many processes at once)."""
-        async with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                # Servers and workers starting together take turns; the later ones find head.
-                await conn.execute(
-                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
-                )
-            await conn.run_sync(_upgrade_to_head)
+        """Run every migration not yet applied (idempotent; safe with many processes at once).
+
+        Raises StoreError when the database cannot be reached."""
+        try:
+            async with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Processes starting together take turns; the later ones find head.
+                    await conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK}
+                    )
+                await conn.run_sync(_upgrade_to_head)
+        except (OSError, DBAPIError) as exc:
+            shown = self.engine.url.render_as_string(hide_password=True)
+            raise StoreError(
+                f"cannot reach the database at {shown} ({type(exc).__name__})",
+                "check REVU_DATABASE_URL and that the database is running",
+            ) from None
 
     async def close(self) -> None:
         """Release the engine's connections."""
@@ -121,12 +130,9 @@ async def open_store(env: Mapping[str, str] | None = None, *, migrate: bool = Tr
     if migrate:
         try:
             await store.migrate()
-        except (OSError, DBAPIError) as exc:
+        except StoreError:
             await store.close()
-            raise StoreError(
-                f"cannot reach the database at {location.display}",
-                "check REVU_DATABASE_URL and that the database is running",
-            ) from exc
+            raise
     return store
 
 
