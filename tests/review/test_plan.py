@@ -5,7 +5,7 @@ from __future__ import annotations
 from revu.llm import estimate_tokens
 from revu.review._changeset import DiffLine, FileChange, FileStatus, Hunk, LineKind
 from revu.review._config import Rule
-from revu.review._plan import Budget, plan_calls
+from revu.review._plan import Budget, part_tokens, plan_calls
 from revu.review._prompt import PlannedCall
 
 
@@ -85,3 +85,13 @@ def test_rules_count_towards_the_part_size() -> None:
         [f, _file("b.py", 1, 3)], {"a.py": (rule,)}, Budget(100_000), estimate_tokens
     )
     assert len(calls) == 2  # a.py with its long rule is no longer a small file
+
+
+def test_every_part_fits_its_budget_when_rendered() -> None:
+    files = [_file("big.py", 20, 30), _file("huge.py", 1, 300)]
+    budget = Budget(max_part_tokens=100_000, target_part_tokens=1_200)
+    calls, skipped = plan_calls(files, {}, budget, estimate_tokens)
+    assert skipped == []
+    for call in calls:
+        (part,) = call.parts
+        assert part_tokens(part, (), estimate_tokens) <= budget.split_tokens

@@ -93,39 +93,41 @@ def split_file(
     """Cut a large file into parts of whole hunks, cutting an oversized hunk between lines.
     None when a single line does not fit the budget."""
     limit = budget.split_tokens
-    pieces: list[tuple[Hunk, bool]] = []  # (hunk or slice of one, whether it was cut)
+    note = "a long hunk is shown in pieces across parts; review the lines shown here"
+    # Each piece is measured once; a part's size is its header plus the sum of its pieces.
+    header = part_tokens(FilePart(f, (), 2, 2, note=note), rules, count)
+    bare = part_tokens(FilePart(f, ()), rules, count)  # what a piece's own measure includes
+    pieces: list[tuple[Hunk, bool, int]] = []  # (hunk or slice of one, was it cut, tokens)
     for hunk in f.hunks:
-        if part_tokens(FilePart(f, (hunk,)), rules, count) <= limit:
-            pieces.append((hunk, False))
+        size = part_tokens(FilePart(f, (hunk,)), rules, count) - bare
+        if header + size <= limit:
+            pieces.append((hunk, False, size))
             continue
         slices = _slice_hunk(hunk, f, rules, limit, budget.max_part_tokens, count)
         if slices is None:
             return None
-        pieces.extend((s, True) for s in slices)
-    groups: list[list[tuple[Hunk, bool]]] = []
-    for piece in pieces:
-        candidate = [*groups[-1], piece] if groups else None
-        if candidate and _fits(f, [h for h, _ in candidate], rules, limit, count):
-            groups[-1] = candidate
+        for cut in slices:
+            size = part_tokens(FilePart(f, (cut,)), rules, count) - bare
+            pieces.append((cut, True, size))
+    groups: list[list[tuple[Hunk, bool, int]]] = []
+    used = 0
+    for entry in pieces:
+        if groups and used + entry[2] <= limit:
+            groups[-1].append(entry)
+            used += entry[2]
         else:
-            groups.append([piece])
-    note = "a long hunk is shown in pieces across parts; review the lines shown here"
+            groups.append([entry])
+            used = header + entry[2]
     return [
         FilePart(
             f,
-            tuple(h for h, _ in group),
+            tuple(h for h, _, _ in group),
             part=i,
             parts=len(groups),
-            note=note if any(cut for _, cut in group) else None,
+            note=note if any(cut for _, cut, _ in group) else None,
         )
         for i, group in enumerate(groups, start=1)
     ]
-
-
-def _fits(
-    f: FileChange, hunks: list[Hunk], rules: tuple[Rule, ...], limit: int, count: TokenCounter
-) -> bool:
-    return part_tokens(FilePart(f, tuple(hunks), 2, 2), rules, count) <= limit
 
 
 def _slice_hunk(
