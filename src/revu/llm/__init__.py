@@ -22,8 +22,16 @@ from revu.llm._errors import (
 from revu.llm._gateway import Gateway, GatewayEvent
 from revu.llm._http import REVIEW_TIMEOUT, http_client
 from revu.llm._limiter import Budget, Lease, Limiter, LocalLimiter, limit_key, permit
-from revu.llm._override import NAMESPACES, OverrideError, namespaced, parse_override
+from revu.llm._override import (
+    NAMESPACES,
+    OverrideError,
+    namespaced,
+    parse_override,
+    sampling_conflicts,
+    unreached,
+)
 from revu.llm._probe import PROBE_MAX_TOKENS, PROBE_TIMEOUT_S, ProbeResult, probe
+from revu.llm._request import build_body
 from revu.llm._retry import RetryPolicy
 from revu.llm._types import (
     ChatMessage,
@@ -75,6 +83,7 @@ __all__ = [
     "Transient",
     "Usage",
     "Wire",
+    "build_body",
     "estimate_prompt_tokens",
     "estimate_tokens",
     "http_client",
@@ -83,5 +92,7 @@ __all__ = [
     "parse_override",
     "permit",
     "probe",
+    "sampling_conflicts",
     "setting",
+    "unreached",
 ]
