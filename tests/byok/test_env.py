@@ -65,7 +65,7 @@ def test_instant_model_defaults_to_thinking_off() -> None:
     ("provider", "variable", "model", "wire"),
     [
         ("openai", "OPENAI_API_KEY", "gpt-5", Wire.OPENAI),
-        ("anthropic", "ANTHROPIC_API_KEY", "claude-sonnet-4-5", Wire.ANTHROPIC),
+        ("anthropic", "ANTHROPIC_API_KEY", "claude-sonnet-4-6", Wire.ANTHROPIC),
         ("openrouter", "OPENROUTER_API_KEY", "moonshotai/kimi-k2-0905", Wire.OPENAI),
     ],
 )

@@ -234,7 +234,17 @@ _CLAUDE = ModelProfile(
 )
 
 
-def _claude(model_id: str, max_output: int, p: tuple[float, float, float]) -> Model:
+# The installed anthropic SDK's model list and deprecation table: newer than the price list.
+_ANTHROPIC_SDK = Source(
+    "https://github.com/anthropics/anthropic-sdk-python",
+    "2026-11-24",
+    "model ids and deprecations of anthropic 2.13.0; no price or context published there",
+)
+
+
+def _claude(
+    model_id: str, max_output: int, p: tuple[float, float, float], notes: str = ""
+) -> Model:
     return Model(
         id=model_id,
         context_window=200_000,
@@ -242,6 +252,7 @@ def _claude(model_id: str, max_output: int, p: tuple[float, float, float]) -> Mo
         profile=_CLAUDE,
         source=_ANTHROPIC_DOCS,
         price=Price(cache_hit=p[0], cache_miss=p[1], output=p[2], source=_ANTHROPIC_PRICES),
+        notes=notes,
     )
 
 
@@ -260,15 +271,29 @@ ANTHROPIC = Provider(
         ),
     ),
     models=(
-        _claude("claude-sonnet-4-5", 64_000, (0.30, 3.00, 15.00)),
+        Model(
+            id="claude-sonnet-4-6",
+            context_window=200_000,  # the Claude line's usual window; not published in the SDK
+            max_output=64_000,
+            profile=_CLAUDE,
+            source=_ANTHROPIC_SDK,
+            price=None,
+            price_note="unknown price",
+            notes="current Sonnet per the SDK; context assumed 200k",
+        ),
         _claude("claude-haiku-4-5", 64_000, (0.10, 1.00, 5.00)),
-        _claude("claude-opus-4-1", 32_000, (1.50, 15.00, 75.00)),
+        _claude(
+            "claude-sonnet-4-5",
+            64_000,
+            (0.30, 3.00, 15.00),
+            notes="deprecated: end of life 2026-11-30 (anthropic SDK)",
+        ),
     ),
     default_profile=_CLAUDE,
     default_context_window=200_000,
     default_max_output=32_000,
     source=_ANTHROPIC_DOCS,
-    default_model="claude-sonnet-4-5",
+    default_model="claude-sonnet-4-6",
 )
 
 # --- OpenRouter ----------------------------------------------------------------------------
@@ -386,12 +411,13 @@ BUILTIN_CARDS = (
         source=_OPENAI_DOCS,
     ),
     Card(
-        id="claude-sonnet-4-5",
-        title="Claude Sonnet 4.5",
+        id="claude-sonnet-4-6",
+        title="Claude Sonnet 4.6",
         provider="anthropic",
-        model="claude-sonnet-4-5",
+        model="claude-sonnet-4-6",
         thinking=Thinking.LOW,
-        summary="Anthropic's Sonnet 4.5 with a 5k-token thinking budget.",
-        source=_ANTHROPIC_DOCS,
+        summary="Anthropic's current Sonnet with a 5k-token thinking budget (price unknown to "
+        "revu: costs show as 0).",
+        source=_ANTHROPIC_SDK,
     ),
 )

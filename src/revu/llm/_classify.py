@@ -124,6 +124,8 @@ def classify(refusal: Refusal, slot: Slot, *, models: Sequence[str] | None = Non
         )
     if status == 401:
         return _unauthorized(text, slot, ctx)
+    if status == 402 and slot.provider != "moonshot":
+        return QuotaExhausted(text, hint=_quota_hint(slot, low), **ctx)
     if status == 402:
         return QuotaExhausted(
             text,
@@ -219,6 +221,8 @@ def _is_quota(etype: str, low: str, status: int | None) -> bool:
         return True
     if etype == "rate_limit_error" and "usage limit" in low:
         return True  # Kimi Code: the window's quota is used up, not a momentary limit
+    if "credit balance" in low:  # Anthropic answers an empty account with a 400
+        return True
     return status in (403, 429) and any(
         s in low for s in ("insufficient balance", "quota", "suspended", "billing")
     )
