@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from revu.review import ReviewConfig, Rule, Severity
+from revu.review import ReviewConfig, ReviewProgress, Rule, Severity
 from revu_emulator import EmulatorClient
 
 from .conftest import KEY, MODEL, RunReview, emulator_env
@@ -170,7 +170,11 @@ async def test_shared_prefix_is_identical_and_served_from_cache(
     repo.commit("initial")
     for i in range(4):
         repo.write(f"mod{i}.py", numbered(80, f"mod{i} changed"))
-    result = await run_review(repo.root)
+    seen: list[ReviewProgress] = []
+    result = await run_review(repo.root, on_progress=seen.append)
+    assert (seen[0].files_done, seen[-1].files_done, seen[-1].files_total) == (0, 4, 4)
+    assert seen[-1].calls_done == seen[-1].calls_total == 4
+    assert seen[-1].usage.input_tokens == result.usage.input_tokens
     chats = [r for r in emulator.requests() if r["path"].endswith("/chat/completions")]
     assert len(chats) == 4
     systems = {json.dumps(r["body"]["messages"][0]) for r in chats}

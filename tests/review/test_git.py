@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,20 @@ def test_many_lines_keep_their_numbers(repo: GitRepo) -> None:
     (f,) = load_changes(repo.root).files
     assert f.hunks[0].added_lines == (150,)
     assert f.line_text(150) == "line 150 changed"
+
+
+def test_file_names_that_are_not_utf8_are_reported(repo: GitRepo) -> None:
+    name = os.fsdecode(b"caf\xe9.txt")
+    (repo.root / name).write_text("x\n")
+    repo.write("tracked.txt", "a\n")
+    repo.commit("names")
+    (repo.root / name).write_text("y\n")
+    (repo.root / os.fsdecode(b"new\xff.txt")).write_text("z\n")
+    changes = load_changes(repo.root)
+    reasons = {f.path: f.skip_reason for f in changes.files}
+    assert reasons == {
+        "caf\ufffd.txt": "file name is not UTF-8",
+        "new\ufffd.txt": "file name is not UTF-8",
+    }
+    for f in changes.files:
+        f.path.encode("utf-8")  # printable: JSON and terminals can take it

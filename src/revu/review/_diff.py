@@ -50,6 +50,16 @@ def parse_raw(output: bytes) -> list[RawEntry]:
     return entries
 
 
+def printable_path(path: str) -> str | None:
+    """A path decoded from git with surrogate escapes, made printable; None when it was
+    valid UTF-8 already (people and JSON cannot take the raw bytes)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return None
+
+
 def split_patch(output: bytes) -> list[bytes]:
     """Cut a multi-file patch into one section per file (content lines never start with
     `diff --git`: they carry a ' ', '+' or '-' marker first)."""
@@ -88,6 +98,9 @@ def file_from_patch(entry: RawEntry, section: bytes) -> FileChange:
         old_mode=None if entry.old_mode == _NO_MODE else entry.old_mode,
         new_mode=None if entry.new_mode == _NO_MODE else entry.new_mode,
     )
+    printable = printable_path(entry.path)
+    if printable is not None:
+        return replace(base, path=printable, old_path=None, skip_reason="file name is not UTF-8")
     if _SUBMODULE_MODE in (entry.old_mode, entry.new_mode):
         return replace(base, skip_reason="submodule")
     if entry.new_mode == _SYMLINK_MODE:
@@ -164,6 +177,9 @@ def _mark_no_newline(shown: list[DiffLine]) -> None:
 def file_from_text(path: str, data: bytes) -> FileChange:
     """An untracked file, shown as wholly added (what `git add` would make of it)."""
     base = FileChange(path=path, status=FileStatus.ADDED, language=guess_language(path))
+    printable = printable_path(path)
+    if printable is not None:
+        return replace(base, path=printable, skip_reason="file name is not UTF-8")
     if len(data) > MAX_FILE_BYTES:
         return replace(base, skip_reason=f"too large ({format_size(len(data))})")
     if b"\0" in data[:8000]:  # git's own test for binary content

@@ -15,6 +15,7 @@ from revu.review._diff import (
     file_from_text,
     format_size,
     parse_raw,
+    printable_path,
     split_patch,
 )
 
@@ -271,7 +272,9 @@ def _untracked(git: _Git) -> list[FileChange]:
             continue
         path = os.fsdecode(raw)
         target = git.root / path
-        if path.endswith("/"):  # git lists a nested repository as a directory
+        if printable_path(path) is not None:
+            files.append(file_from_text(path, b""))  # reported by its name alone
+        elif path.endswith("/"):  # git lists a nested repository as a directory
             files.append(
                 FileChange(path.rstrip("/"), FileStatus.ADDED, skip_reason="nested git repository")
             )
