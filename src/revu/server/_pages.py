@@ -6,6 +6,7 @@ without leaving the page). Every POST carries the session's CSRF token.
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 from typing import Any
 
@@ -36,6 +37,10 @@ from revu.store import Organization, Organizations
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(files("revu.server") / "templates"))
+# "EndpointMismatch" -> "Endpoint mismatch" (the page script does the same)
+templates.env.filters["humanize"] = lambda kind: re.sub(
+    r"(?<=[a-z])([A-Z])", lambda m: " " + m.group(1).lower(), str(kind or "Error")
+)
 PAGE = "/organization/byok"
 SLOT_TITLES = {"main": "Main model", "fallback": "Fallback model"}
 
@@ -280,7 +285,8 @@ def _form_field(field: str | None, values: dict[str, str]) -> str:
 
 
 def _said(exc: ByokError) -> str:
-    return f"{exc.message}. {exc.hint[:1].upper()}{exc.hint[1:]}." if exc.hint else exc.message
+    message = exc.message[:1].upper() + exc.message[1:]
+    return f"{message}. {exc.hint[:1].upper()}{exc.hint[1:]}." if exc.hint else message
 
 
 def _text(value: Any) -> str:

@@ -9,7 +9,8 @@
   const MANUAL = "manual";
 
   const post = async (form, what) => {
-    const response = await fetch(`${form.action}/${what}`, {
+    // getAttribute: form.action would be the buttons named "action".
+    const response = await fetch(`${form.getAttribute("action")}/${what}`, {
       method: "POST",
       headers: { "X-CSRF-Token": csrf, Accept: "application/json" },
       body: new FormData(form),
@@ -29,6 +30,14 @@
     for (const child of children) node.append(child);
     return node;
   };
+
+  // One readable line from an error's message and hint: "Message. Hint."
+  const upper = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+  const said = ({ message, hint }) => (hint ? `${upper(message)}. ${upper(hint)}.` : upper(message));
+
+  // "EndpointMismatch" -> "Endpoint mismatch"
+  const humanize = (kind) =>
+    (kind ?? "Error").replace(/(?<=[a-z])(?=[A-Z])/g, " ").replace(/ [A-Z]/g, (m) => m.toLowerCase());
 
   function setup(form) {
     const slot = form.dataset.slot;
@@ -116,13 +125,19 @@
         }
       }
       if (!chosenCard()) return true;
+      if (!text) {
+        showError("override_json", "");
+        box.hidden = true;
+        return true; // nothing to merge; the server still checks every field on Save
+      }
       const round = ++previewRound;
       const { ok, body } = await post(form, "preview");
       if (round !== previewRound) return ok;
       if (!ok) {
-        const { field, message, hint } = body.error;
-        const said = hint ? `${message}. ${hint}.` : message;
-        if (!showError(field ?? "override_json", said)) showError("override_json", said);
+        const { field } = body.error;
+        if (!showError(field ?? "override_json", said(body.error))) {
+          showError("override_json", said(body.error));
+        }
         box.hidden = true;
         return false;
       }
@@ -139,9 +154,10 @@
       try {
         const { ok, body } = await post(form, "test");
         if (!ok) {
-          const { field, message, hint } = body.error;
-          showError(field ?? "form", hint ? `${message}. ${hint}.` : message);
-          out.replaceChildren(el("p", { class: "result failed" }, el("strong", {}, "Not tested: "), message));
+          showError(body.error.field ?? "form", said(body.error));
+          out.replaceChildren(
+            el("p", { class: "result failed" }, el("strong", {}, "Not tested: "), said(body.error)),
+          );
           return;
         }
         if (body.ok) {
@@ -152,7 +168,7 @@
           );
         } else {
           const result = el("div", { class: "result failed" },
-            el("p", {}, el("strong", {}, `${body.error_kind}:`), ` ${body.message}`));
+            el("p", {}, el("strong", {}, `${humanize(body.error_kind)}:`), ` ${body.message}`));
           if (body.hint) result.append(el("p", { class: "fix" }, el("strong", {}, "Fix:"), ` ${body.hint}`));
           if (body.models?.length) {
             result.append(el("p", { class: "muted" }, `This endpoint serves: ${body.models.join(", ")}`));
@@ -190,19 +206,22 @@
       event.preventDefault();
       test(event.currentTarget);
     });
-    form.addEventListener("submit", async (event) => {
-      const action = event.submitter?.value ?? "save";
-      if (action !== "save" || form.dataset.checked === "yes") return;
+    form.addEventListener("submit", (event) => {
+      const submitter = event.submitter;
+      const action = submitter?.value ?? "save";
+      const text = form.elements.override_json.value.trim();
+      // Nothing to check here without custom JSON: the server checks every field on Save.
+      if (action !== "save" || !text || form.dataset.checked === "yes") return;
       event.preventDefault();
-      const good = await preview();
-      if (!good) {
-        const details = form.querySelector("details.advanced");
-        details.open = true;
+      preview().then((good) => {
+        if (good) {
+          form.dataset.checked = "yes";
+          form.requestSubmit(submitter);
+          return;
+        }
+        form.querySelector("details.advanced").open = true;
         form.elements.override_json.focus();
-        return;
-      }
-      form.dataset.checked = "yes";
-      form.requestSubmit(event.submitter);
+      });
     });
 
     sync();
