@@ -26,7 +26,7 @@ from revu.llm import (
     Timeout,
     Transient,
 )
-from revu.llm._classify import unreachable
+from revu.llm._classify import Refusal, classify, unreachable
 from revu_emulator import EmulatorClient
 
 from .conftest import SlotFactory, ask
@@ -242,3 +242,17 @@ def test_china_endpoint_unreachable_says_it_may_be_blocked_abroad() -> None:
     )
     error = unreachable(slot, "ConnectError: [Errno -3] Temporary failure in name resolution")
     assert "outside mainland China" in error.hint and "REVU_LLM_PLAN=developer" in error.hint
+
+
+def test_the_base_url_host_outweighs_the_plan_in_the_diagnosis() -> None:
+    slot = Slot(
+        name="main",
+        provider="moonshot",
+        wire=Wire.OPENAI,
+        base_url="https://api.kimi.com/coding/v1",  # set by hand, plan left at developer
+        model="kimi-for-coding",
+        api_key="sk-developer-key",
+        plan="developer",
+    )
+    error = classify(Refusal(401, "invalid_authentication_error", "Invalid Authentication"), slot)
+    assert type(error) is EndpointMismatch and "not a Kimi Code key" in error.hint

@@ -259,14 +259,15 @@ def _unauthorized(text: str, slot: Slot, ctx: _Context) -> LLMError:
     key_var = _key_setting(slot)
     if slot.provider == "moonshot":
         kimi_key = slot.api_key.startswith(KIMI_CODE_KEY_PREFIX)
-        if kimi_key and slot.plan != "code":
+        platform = _moonshot_platform(slot)
+        if kimi_key and platform != "code":
             return EndpointMismatch(
                 text,
                 hint=f"this is a Kimi Code key: choose the Kimi Code Plan ({plan_var}=code, "
                 f"{_CODE_URL})",
                 **ctx,
             )
-        if not kimi_key and slot.plan == "code":
+        if not kimi_key and platform == "code":
             return EndpointMismatch(
                 text,
                 hint=f"this is not a Kimi Code key (those start with {KIMI_CODE_KEY_PREFIX}): "
@@ -274,14 +275,14 @@ def _unauthorized(text: str, slot: Slot, ctx: _Context) -> LLMError:
                 f"{plan_var}=china for a platform.moonshot.cn key) or paste your sk-kimi- key",
                 **ctx,
             )
-        if slot.plan == "china":
+        if platform == "china":
             return AuthError(
                 text,
                 hint=f"api.moonshot.cn refused the key: check {key_var}; a key from "
                 f"platform.moonshot.ai needs {plan_var}=developer ({_DEVELOPER_URL})",
                 **ctx,
             )
-        if slot.plan == "developer":
+        if platform == "developer":
             return AuthError(
                 text,
                 hint=f"api.moonshot.ai refused the key: check {key_var}; a key from "
@@ -293,6 +294,19 @@ def _unauthorized(text: str, slot: Slot, ctx: _Context) -> LLMError:
         hint=f"the provider refused the key: check {key_var}",
         **ctx,
     )
+
+
+def _moonshot_platform(slot: Slot) -> str | None:
+    """Which Moonshot platform the slot really calls: the URL's host says, else the plan."""
+    host = urlsplit(slot.base_url).hostname or ""
+    for suffix, platform in (
+        ("kimi.com", "code"),
+        ("moonshot.cn", "china"),
+        ("moonshot.ai", "developer"),
+    ):
+        if host == suffix or host.endswith("." + suffix):
+            return platform
+    return slot.plan
 
 
 def unreachable(slot: Slot, detail: str) -> Transient:
