@@ -306,3 +306,18 @@ async def test_nothing_to_review_makes_no_call(
     assert result.findings == () and result.usage.calls == 0
     assert result.summary.startswith("Nothing to review")
     assert _user_messages(emulator) == []
+
+
+async def test_answer_cut_at_the_output_limit_is_asked_again_for_less(
+    repo: GitRepo, emulator: EmulatorClient, run_review: RunReview
+) -> None:
+    _two_files(repo)
+    cut = _answer(_finding("src/stats.py", 3))[:60]
+    emulator.script("total / len(xs)", cut, finish_reason="length", times=1)
+    emulator.script("total / len(xs)", _answer(_finding("src/stats.py", 3)))
+    result = await run_review(repo.root)
+    assert [f.line for f in result.findings] == [3]
+    (follow_up,) = [
+        r["body"]["messages"] for r in emulator.requests() if len(r["body"]["messages"]) == 4
+    ]
+    assert "cut off at the output limit" in follow_up[3]["content"]

@@ -121,7 +121,10 @@ class _Review:
         try:
             items = parse_answer(completion.content).items
         except AnswerError as first_error:
-            again = answer_again_request(request, completion.content, str(first_error))
+            error = str(first_error)
+            if completion.finish_reason == "length":
+                error = "it was cut off at the output limit; give fewer, shorter findings"
+            again = answer_again_request(request, completion.content, error)
             try:
                 second = await self.gateway.complete(again)
             except LLMError as exc:
@@ -170,8 +173,20 @@ class _Review:
         pieces = split_file(sub, self.rules.get(part.file.path, ()), smaller, self.count)
         if pieces is None or len(pieces) < 2:
             return None
-        note = "this part did not fit the model at once and is shown in smaller pieces"
-        return [PlannedCall((replace(p, file=part.file, note=note),)) for p in pieces]
+        return [
+            PlannedCall(
+                (
+                    replace(
+                        p,
+                        file=part.file,
+                        part=part.part,
+                        parts=part.parts,
+                        note=f"this did not fit the model at once: piece {p.part} of {p.parts}",
+                    ),
+                )
+            )
+            for p in pieces
+        ]
 
 
 def _reason(exc: LLMError) -> str:
