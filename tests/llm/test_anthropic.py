@@ -128,3 +128,77 @@ async def test_anthropic_errors_map_to_the_taxonomy(
     assert type(caught.value) is expected
     if expected is RateLimited:
         assert caught.value.retry_after == 3.0
+
+
+def _sse(events: list[tuple[str, dict[str, Any]]]) -> bytes:
+    return b"".join(
+        f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events
+    )
+
+
+async def test_a_streamed_message() -> None:
+    start = {
+        **ANSWER,
+        "content": [],
+        "stop_reason": None,
+        "usage": {"input_tokens": 10, "output_tokens": 1},
+    }
+    events = [
+        ("message_start", {"type": "message_start", "message": start}),
+        (
+            "content_block_start",
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "thinking", "thinking": "", "signature": ""},
+            },
+        ),
+        (
+            "content_block_delta",
+            {
+                "type": "content_block_delta",
+                "index": 0,
+                "delta": {"type": "thinking_delta", "thinking": "Hmm."},
+            },
+        ),
+        ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+        (
+            "content_block_start",
+            {
+                "type": "content_block_start",
+                "index": 1,
+                "content_block": {"type": "text", "text": ""},
+            },
+        ),
+        (
+            "content_block_delta",
+            {
+                "type": "content_block_delta",
+                "index": 1,
+                "delta": {"type": "text_delta", "text": "ok"},
+            },
+        ),
+        ("content_block_stop", {"type": "content_block_stop", "index": 1}),
+        (
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": 7},
+            },
+        ),
+        ("message_stop", {"type": "message_stop"}),
+    ]
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        assert json.loads(request.content)["stream"] is True
+        return httpx2.Response(
+            200, content=_sse(events), headers={"content-type": "text/event-stream"}
+        )
+
+    protocol = AnthropicChat(SLOT, httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
+    streamed = body() | {"stream": True}
+    answer = await protocol.send(streamed)
+    await protocol.aclose()
+    assert (answer.content, answer.reasoning, answer.finish_reason) == ("ok", "Hmm.", "end_turn")
+    assert answer.usage.output_tokens == 7 and answer.usage.input_tokens == 10

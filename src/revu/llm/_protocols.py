@@ -132,7 +132,12 @@ class OpenAIChat(ChatProtocol):
         except openai.APIError as exc:
             raise await self._refused(None, exc.body, {}) from None
         if not completion.choices:
-            raise Transient("the answer had no choices", hint="the provider sent an empty answer")
+            raise Transient(
+                "the answer had no choices",
+                hint="the provider sent an empty answer; revu retries",
+                slot=self.slot.name,
+                provider=self.slot.provider,
+            )
         choice = completion.choices[0]
         extra = choice.message.model_extra or {}
         return Answer(
