@@ -21,6 +21,8 @@ def sign_in(page: Page, server: LiveServer, org: str) -> Locator:
     page.get_by_label("Organization token").fill(token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
+    # The page script (deferred) has run by DOMContentLoaded; before it, nothing is enhanced.
+    page.wait_for_load_state("domcontentloaded")
     return page.locator("section#main")
 
 
@@ -139,3 +141,29 @@ def test_every_control_has_a_label_and_the_cards_work_from_the_keyboard(
     page.keyboard.press("ArrowDown")  # radios move with the arrows, like any radio group
     expect(main.get_by_role("radio", name=re.compile("Kimi K2 0905"))).to_be_checked()
     expect(main.get_by_label("Thinking level")).to_have_value("off")  # that card's level
+
+
+def test_configure_manually_an_openai_compatible_endpoint(
+    page: Page, live_server: LiveServer, emulator: EmulatorClient
+) -> None:
+    main = sign_in(page, live_server, "browser-manual")
+    main.get_by_role("radio", name="Configure manually").check()
+    expect(main.get_by_role("group", name="Plan")).to_be_hidden()
+    base_url = main.get_by_label("Base URL", exact=True)
+    base_url.fill(emulator.base_url("developer"))
+    main.get_by_label("Model", exact=True).fill("kimi-k2-0905-preview")
+    main.get_by_label("API key").fill("sk-emulator-developer")
+    main.get_by_text("Advanced settings").click()
+    expect(main.get_by_label("Base URL override")).to_be_hidden()  # the endpoint's URL is above
+    main.get_by_label("Max concurrent requests").fill("4")
+
+    main.get_by_role("button", name="Test").click()
+    expect(main.locator(".test-result")).to_contain_text("Connected.", timeout=20_000)
+    main.get_by_role("button", name="Save").click()
+
+    main = page.locator("section#main")
+    expect(main.locator(".current")).to_contain_text("OpenAI-compatible endpoint")
+    expect(main.get_by_label("Base URL", exact=True)).to_have_value(emulator.base_url("developer"))
+    expect(main.get_by_label("Model", exact=True)).to_have_value("kimi-k2-0905-preview")
+    main.get_by_text("Advanced settings").click()
+    expect(main.get_by_label("Max concurrent requests")).to_have_value("4")
