@@ -5,10 +5,7 @@ from __future__ import annotations
 from revu.byok._schema import PreviewIn, PreviewOut, SlotSettingsIn
 from revu.byok._validate import check_settings
 from revu.catalog import Catalog
-from revu.llm import ChatMessage, ChatRequest, Slot
-
-# The gateway's body builder, so the preview is exactly what is sent (not re-exported yet).
-from revu.llm._request import build_body
+from revu.llm import ChatMessage, ChatRequest, Slot, build_body
 
 _SAMPLE = ChatRequest(
     messages=(

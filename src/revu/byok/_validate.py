@@ -13,10 +13,7 @@ from urllib.parse import urlsplit
 from revu.byok._errors import InvalidSetting
 from revu.byok._schema import SlotSettingsIn
 from revu.catalog import Catalog, Plan, Provider, Thinking
-from revu.llm import OverrideError, parse_override
-
-# The gateway's override checks beyond parsing (not re-exported by revu.llm yet).
-from revu.llm._override import sampling_conflicts, unreached
+from revu.llm import OverrideError, parse_override, sampling_conflicts, unreached
 from revu.store import SlotValues
 
 
