@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+
+from revu.byok import SlotSettingsIn
 from revu.store import Reviews
 from server.harness import Api
 
@@ -97,3 +101,28 @@ async def test_the_openapi_document_describes_the_routes(api: Api) -> None:
     spec = (await api.client.get("/openapi.json")).json()
     assert {"/api/v1/byok", "/api/v1/byok/{slot}", "/api/v1/byok/{slot}/test"} <= set(spec["paths"])
     assert "/login" not in spec["paths"]
+
+
+async def test_an_unexpected_failure_is_a_json_500_that_logs_where_not_what(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    org_id, token = await api.org()
+    async with api.store.session() as session:
+        # A corrupt row (findings must be a list) whose text carries a secret.
+        broken = await Reviews(session).add(org_id, findings={"leak": "sk-corrupt-row-secret"})
+    answer = await api.call("GET", f"/api/v1/reviews/{broken.id}", token)
+    assert answer.status_code == 500
+    assert answer.json()["error"]["code"] == "internal"
+    assert "sk-corrupt-row-secret" not in answer.text
+    logged = [r for r in caplog.records if r.name == "revu.server"]
+    assert logged and "ValidationError" in logged[0].getMessage()
+    assert all("sk-corrupt-row-secret" not in r.getMessage() for r in caplog.records)
+
+
+def test_a_settings_body_never_shows_its_key() -> None:
+    body = SlotSettingsIn(card="kimi-k2.6-coding", api_key="sk-kimi-repr-secret-0000")
+    assert "sk-kimi-repr-secret" not in repr(body) and "sk-kimi-repr-secret" not in str(body)
+    assert body.key() == "sk-kimi-repr-secret-0000"
+    with pytest.raises(ValidationError) as caught:
+        SlotSettingsIn(card="kimi-k2.6-coding", api_key={"k": "sk-kimi-repr-secret"})
+    assert "sk-kimi-repr-secret" not in str(caught.value)

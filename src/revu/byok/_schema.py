@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 SlotLiteral = Literal["main", "fallback"]
 ThinkingLiteral = Literal["off", "low", "medium", "high"]
@@ -15,14 +15,15 @@ ThinkingLiteral = Literal["off", "low", "medium", "high"]
 class SlotSettingsIn(BaseModel):
     """PUT /api/v1/byok/{slot}: omit `api_key` to keep the stored one."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # hide_input_in_errors: a ValidationError's text must never carry the key.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, hide_input_in_errors=True)
 
     card: str | None = Field(None, description="a catalog card id, e.g. kimi-k2.6-coding")
     provider: str | None = Field(None, description="catalog provider id (default: the card's)")
     plan: str | None = Field(None, description="moonshot: developer, code or china")
     model: str | None = Field(None, description="model id (default: the card's)")
     base_url: str | None = Field(None, description="overrides the plan's base URL")
-    api_key: str | None = Field(None, description="write-only; omit to keep the stored key")
+    api_key: SecretStr | None = Field(None, description="write-only; omit to keep the stored key")
     max_concurrent: int | None = Field(None, gt=0, description="empty: the plan's default")
     rpm: int | None = Field(None, gt=0)
     tpm: int | None = Field(None, gt=0)
@@ -31,10 +32,21 @@ class SlotSettingsIn(BaseModel):
         None, description="custom JSON merged into every request body"
     )
 
-    @field_validator("card", "provider", "plan", "model", "base_url", "api_key", mode="after")
+    @field_validator("card", "provider", "plan", "model", "base_url", mode="after")
     @classmethod
     def _empty_is_unset(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _blank_key_is_unset(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    def key(self) -> str | None:
+        """The key sent, in plaintext (None: keep the stored one)."""
+        return self.api_key.get_secret_value() if self.api_key is not None else None
 
     def override_text(self) -> str | None:
         """The override as text (an object is serialized), None when empty."""
@@ -94,7 +106,7 @@ class SavedSlot(BaseModel):
 class PreviewIn(BaseModel):
     """POST …/preview: the settings to preview (the key is not needed)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, hide_input_in_errors=True)
 
     card: str | None = None
     provider: str | None = None

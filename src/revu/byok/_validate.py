@@ -77,7 +77,7 @@ def check_settings(
     model = catalog.model_id_for_plan(provider.id, plan.id, model)
 
     base_url = _base_url(body.base_url, plan, provider)
-    api_key = _api_key(body.api_key, provider, has_stored_key=has_stored_key, need_key=need_key)
+    api_key = _api_key(body.key(), provider, has_stored_key=has_stored_key, need_key=need_key)
     thinking = (
         Thinking(body.thinking)
         if body.thinking is not None
