@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Coroutine, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,10 +79,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="package")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`revu serve` in a thread: the real app on uvicorn, BYOK mode, a fresh SQLite store."""
-    database = tmp_path_factory.mktemp("revu-browser") / "revu.sqlite3"
+@contextmanager
+def serving(directory: Path, fixed: FixedMode) -> Iterator[LiveServer]:
+    """`revu serve` in a thread: the real app on uvicorn over a fresh SQLite store."""
+    database = directory / "revu.sqlite3"
     keyring = Keyring((KeyringKey.generate(),))
     store = Store(create_engine(f"sqlite+aiosqlite:///{database}"), keyring)
     run_apart(store.migrate())
@@ -89,7 +90,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     context = ServerContext(
         store=store,
         catalog=BUILTIN_CATALOG,
-        fixed=FixedMode(active=False),
+        fixed=fixed,
         session_secret="browser-test-secret",
         owns_store=True,
     )
@@ -109,6 +110,29 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A revu server in BYOK mode."""
+    with serving(tmp_path_factory.mktemp("revu-browser"), FixedMode(active=False)) as server:
+        yield server
+
+
+FIXED_ENV_KEY = "sk-fixedbrowser0123456789abcdef-f1x3"
+
+
+@pytest.fixture(scope="package")
+def fixed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A revu server in Fixed Mode: the environment sets Kimi K2.6 on the Kimi Code Plan."""
+    env = {
+        "REVU_LLM_PROVIDER": "moonshot",
+        "REVU_LLM_PLAN": "code",
+        "MOONSHOT_API_KEY": FIXED_ENV_KEY,
+    }
+    fixed = FixedMode.from_env(env, None, catalog=BUILTIN_CATALOG)
+    with serving(tmp_path_factory.mktemp("revu-browser-fixed"), fixed) as server:
+        yield server
 
 
 @pytest.fixture(scope="package")

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from browser.conftest import ARTIFACTS, LiveServer
+from browser.conftest import ARTIFACTS, FIXED_ENV_KEY, LiveServer
 from revu_emulator import EmulatorClient
 
 pytestmark = pytest.mark.browser
@@ -167,3 +167,16 @@ def test_configure_manually_an_openai_compatible_endpoint(
     expect(main.get_by_label("Model", exact=True)).to_have_value("kimi-k2-0905-preview")
     main.get_by_text("Advanced settings").click()
     expect(main.get_by_label("Max concurrent requests")).to_have_value("4")
+
+
+def test_fixed_mode_shows_the_environments_provider_and_model_never_its_key(
+    page: Page, fixed_server: LiveServer
+) -> None:
+    sign_in(page, fixed_server, "browser-fixed")
+    banner = page.get_by_role("status").filter(has_text="Fixed Mode")
+    expect(banner).to_contain_text("Moonshot (Kimi)")
+    expect(banner).to_contain_text("kimi-for-coding")
+    expect(page.get_by_role("button", name="Save")).to_have_count(0)  # read-only
+    assert FIXED_ENV_KEY[3:-4] not in page.content()
+    assert FIXED_ENV_KEY[-4:] not in page.content()
+    shot(page, "byok-fixed-mode")
