@@ -34,6 +34,7 @@ def test_the_store_exports_stay_put() -> None:
         "read_or_create_secret",
         "rotate_keys",
         "slot_key_context",
+        "store_from_env",
         "store_location",
     }
     for name in revu.store.__all__:

@@ -2,57 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
-from revu.byok import read_environment
-from revu.catalog import CatalogError
 from revu.cli._app import app
-from revu.store import (
-    KeyringError,
-    OrganizationExists,
-    Organizations,
-    Store,
-    StoreError,
-    open_store,
-)
+from revu.cli._store import with_store
+from revu.store import OrganizationExists, Organizations, Store
 
 org_app = typer.Typer(help="Organizations and their API tokens.", no_args_is_help=True)
 app.add_typer(org_app, name="org")
-
-T = TypeVar("T")
-
-
-@contextmanager
-def one_line_errors() -> Iterator[None]:
-    """Store, keyring and catalog problems as one line naming what to set; exit code 2."""
-    try:
-        yield
-    except (StoreError, KeyringError) as exc:
-        typer.echo(f"revu: {exc.message} ({exc.hint})", err=True)
-        raise typer.Exit(2) from None
-    except CatalogError as exc:
-        typer.echo(f"revu: {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
-def with_store(work: Callable[[Store], Awaitable[T]]) -> T:
-    """Open the store the environment names (creating and migrating it), run `work`, close."""
-
-    async def run() -> T:
-        store = await open_store(read_environment())
-        try:
-            return await work(store)
-        finally:
-            await store.close()
-
-    with one_line_errors():
-        return asyncio.run(run())
 
 
 @org_app.command("create")
@@ -61,7 +21,8 @@ def create(
     as_json: Annotated[bool, typer.Option("--json", help='Print {"org", "token"}.')] = False,
 ) -> None:
     """Create an organization and print its API token, once."""
-    if not name.strip():
+    name = name.strip()
+    if not name:
         typer.echo("revu: the organization needs a name", err=True)
         raise typer.Exit(2)
 
@@ -73,9 +34,9 @@ def create(
     try:
         token = with_store(work)
     except OrganizationExists:
-        typer.echo(f"revu: an organization called {name.strip()!r} already exists", err=True)
+        typer.echo(f"revu: an organization called {name!r} already exists", err=True)
         raise typer.Exit(2) from None
-    _print_token(name.strip(), token, as_json, created=True)
+    _print_token(name, token, as_json, created=True)
 
 
 @org_app.command("token")
@@ -84,18 +45,19 @@ def new_token(
     as_json: Annotated[bool, typer.Option("--json", help='Print {"org", "token"}.')] = False,
 ) -> None:
     """Issue a new API token for an organization; the old one stops working at once."""
+    name = name.strip()
 
     async def work(store: Store) -> str | None:
         async with store.session() as session:
             orgs = Organizations(session)
-            org = await orgs.by_name(name.strip())
+            org = await orgs.by_name(name)
             return await orgs.new_token(org) if org else None
 
     token = with_store(work)
     if token is None:
-        typer.echo(f"revu: no organization called {name.strip()!r} (see `revu org list`)", err=True)
+        typer.echo(f"revu: no organization called {name!r} (see `revu org list`)", err=True)
         raise typer.Exit(2)
-    _print_token(name.strip(), token, as_json, created=False)
+    _print_token(name, token, as_json, created=False)
 
 
 @org_app.command("list")

@@ -8,7 +8,7 @@ import typer
 
 from revu.byok import read_environment
 from revu.cli._app import app
-from revu.cli._org import one_line_errors, with_store
+from revu.cli._store import one_line_errors, with_store
 from revu.store import (
     KEYRING_FILE,
     KeyringKey,

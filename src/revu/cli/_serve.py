@@ -10,9 +10,8 @@ import uvicorn
 
 from revu.byok import read_environment
 from revu.cli._app import app
-from revu.cli._org import one_line_errors
+from revu.cli._store import one_line_errors
 from revu.server import ServerContext, create_app
-from revu.store import store_location
 
 
 @app.command("serve")
@@ -28,8 +27,8 @@ def serve(
     with one_line_errors():
         context = ServerContext.from_env(env)
         asyncio.run(_prepare(context))
-    location = store_location(env)
-    typer.echo(f"revu: database {location.display}", err=True)
+    if context.store.location is not None:
+        typer.echo(f"revu: database {context.store.location.display}", err=True)
     if context.fixed.active:
         routing = context.fixed.routing
         said = f"{routing.main.provider} {routing.main.model}" if routing else context.fixed.error

@@ -13,15 +13,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from revu.byok import Byok, FixedMode, read_environment
 from revu.catalog import Catalog, load_catalog
-from revu.store import (
-    Keyring,
-    Store,
-    StoreLocation,
-    create_engine,
-    load_keyring,
-    read_or_create_secret,
-    store_location,
-)
+from revu.store import Keyring, Store, StoreLocation, read_or_create_secret, store_from_env
 
 SESSION_SECRET_FILE = "session-secret"
 
@@ -49,14 +41,14 @@ class ServerContext:
         a hint naming the variable to set."""
         # The process environment over `.env`, as everywhere else in revu.
         env = read_environment(environ, Path(".env") if environ is None else None)
-        location = store_location(env)
-        keyring = load_keyring(env, data_dir=location.data_dir if location.embedded else None)
+        store = store_from_env(env)
+        assert store.location is not None
         catalog = load_catalog()
         return cls(
-            store=Store(create_engine(location.url), keyring),
+            store=store,
             catalog=catalog,
             fixed=FixedMode.from_env(env, None, catalog=catalog),
-            session_secret=session_secret(env, location, keyring),
+            session_secret=session_secret(env, store.location, store.keyring),
             secure_cookies=env.get("REVU_SECURE_COOKIES", "").strip() in ("1", "true", "yes"),
             migrate_on_start=True,
             owns_store=True,

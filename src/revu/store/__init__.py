@@ -9,13 +9,14 @@ from __future__ import annotations
 from revu.store._data_dir import data_dir, read_or_create_secret
 from revu.store._database import (
     Store,
-    StoreError,
     StoreLocation,
     create_engine,
     migrations_config,
     open_store,
+    store_from_env,
     store_location,
 )
+from revu.store._errors import StoreError
 from revu.store._keyring import (
     KEYRING_FILE,
     Keyring,
@@ -64,5 +65,6 @@ __all__ = [
     "read_or_create_secret",
     "rotate_keys",
     "slot_key_context",
+    "store_from_env",
     "store_location",
 ]

@@ -23,23 +23,12 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from revu.store._data_dir import data_dir
+from revu.store._errors import StoreError
 from revu.store._keyring import Keyring, load_keyring
 
 SQLITE_FILE = "revu.sqlite3"
 # Any constant works; it only has to be the same in every process that migrates.
 _MIGRATION_LOCK = 0x7265_7675
-
-
-class StoreError(Exception):
-    """The database cannot be reached or configured; `hint` says what to set."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.hint})"
 
 
 @dataclass(frozen=True)
@@ -68,11 +57,15 @@ def store_location(env: Mapping[str, str] | None = None) -> StoreLocation:
 
 
 class Store:
-    """An engine, a session factory and the keyring; `migrate()` brings the schema to head."""
+    """An engine, a session factory and the keyring; `migrate()` brings the schema to head.
+    `location` is where the environment said the store lives (None when built by hand)."""
 
-    def __init__(self, engine: AsyncEngine, keyring: Keyring) -> None:
+    def __init__(
+        self, engine: AsyncEngine, keyring: Keyring, location: StoreLocation | None = None
+    ) -> None:
         self.engine = engine
         self.keyring = keyring
+        self.location = location
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -122,11 +115,18 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return engine
 
 
-async def open_store(env: Mapping[str, str] | None = None, *, migrate: bool = True) -> Store:
-    """Open (and, on first use, create and migrate) the store the environment names."""
+def store_from_env(env: Mapping[str, str] | None = None) -> Store:
+    """The store the environment names, not yet connected or migrated. The embedded default
+    keeps its keyring in the data dir (generated on first use); a shared database needs
+    `REVU_SECRET_KEYS`."""
     location = store_location(env)
     keyring = load_keyring(env, data_dir=location.data_dir if location.embedded else None)
-    store = Store(create_engine(location.url), keyring)
+    return Store(create_engine(location.url), keyring, location)
+
+
+async def open_store(env: Mapping[str, str] | None = None, *, migrate: bool = True) -> Store:
+    """Open (and, on first use, create and migrate) the store the environment names."""
+    store = store_from_env(env)
     if migrate:
         try:
             await store.migrate()

@@ -20,23 +20,16 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from revu.store._data_dir import read_or_create_secret
+from revu.store._data_dir import read_or_create_secret, replace_secret
+from revu.store._errors import StoreError
 
 _FORMAT = "v1"
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 KEYRING_FILE = "secret-keys"
 
 
-class KeyringError(Exception):
+class KeyringError(StoreError):
     """The keyring is missing, malformed, or cannot open a stored secret."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.hint})"
 
 
 @dataclass(frozen=True)
@@ -146,11 +139,7 @@ def load_keyring(env: Mapping[str, str] | None = None, *, data_dir: Path | None 
 def prepend_key_to_file(path: Path, key: KeyringKey) -> None:
     """Make `key` the primary of the keyring file at `path`, keeping the older keys."""
     old = path.read_text(encoding="utf-8").strip() if path.exists() else ""
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key.entry() + ("\n" + old if old else "") + "\n")
-    tmp.replace(path)
+    replace_secret(path, key.entry() + ("\n" + old if old else ""))
 
 
 def _parse_entry(entry: str, source: str) -> KeyringKey:

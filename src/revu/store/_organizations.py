@@ -19,6 +19,10 @@ class OrganizationExists(Exception):
     """An organization with this name already exists."""
 
 
+def _new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
 def hash_token(token: str) -> str:
     """The stored form of a token: sha256 is enough for 256-bit random tokens."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -35,7 +39,7 @@ class Organizations:
         name = name.strip()
         if await self.by_name(name) is not None:
             raise OrganizationExists(name)
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = _new_token()
         org = Organization(name=name, token_hash=hash_token(token))
         self.session.add(org)
         await self.session.flush()
@@ -68,7 +72,7 @@ class Organizations:
 
     async def new_token(self, org: Organization) -> str:
         """Replace the organization's token; the old one stops working at once."""
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        token = _new_token()
         org.token_hash = hash_token(token)
         await self.session.flush()
         return token
