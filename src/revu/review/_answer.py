@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ _THINK = re.compile(r"<think>.*?</think>|◁think▷.*?◁/think▷", re.DOTALL 
 _UNCLOSED_THINK_END = re.compile(r"^.*?(?:</think>|◁/think▷)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```[a-zA-Z0-9_-]*\s*\n?(.*?)```", re.DOTALL)
 _FINDINGS_KEY = re.compile(r'"findings"\s*:\s*\[')
+_CLOSER = re.compile(r"[ \t\r\n]*[}\]]")
 
 
 class AnswerError(Exception):
@@ -99,8 +101,9 @@ def _candidates(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def _matching_brace(text: str, start: int) -> int | None:
-    depth = 0
+def _structure(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, character) of every character of `text` from `start` that is not inside a JSON
+    string: the ones that give the text its structure."""
     in_string = escaped = False
     for i in range(start, len(text)):
         c = text[i]
@@ -113,7 +116,14 @@ def _matching_brace(text: str, start: int) -> int | None:
                 in_string = False
         elif c == '"':
             in_string = True
-        elif c in "{[":
+        else:
+            yield i, c
+
+
+def _matching_brace(text: str, start: int) -> int | None:
+    depth = 0
+    for i, c in _structure(text, start):
+        if c in "{[":
             depth += 1
         elif c in "}]":
             depth -= 1
@@ -123,28 +133,8 @@ def _matching_brace(text: str, start: int) -> int | None:
 
 
 def _drop_trailing_commas(text: str) -> str:
-    out: list[str] = []
-    in_string = escaped = False
-    for i, c in enumerate(text):
-        if in_string:
-            out.append(c)
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == '"':
-                in_string = False
-            continue
-        if c == '"':
-            in_string = True
-        elif c == ",":
-            j = i + 1
-            while j < len(text) and text[j] in " \t\r\n":
-                j += 1
-            if j < len(text) and text[j] in "}]":
-                continue
-        out.append(c)
-    return "".join(out)
+    trailing = {i for i, c in _structure(text) if c == "," and _CLOSER.match(text, i + 1)}
+    return "".join(c for i, c in enumerate(text) if i not in trailing)
 
 
 def _findings_of(value: Any) -> list[Any]:

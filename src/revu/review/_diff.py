@@ -190,15 +190,21 @@ def file_from_text(path: str, data: bytes) -> FileChange:
         return replace(base, skip_reason="not UTF-8 text")
     if not text:
         return replace(base, skip_reason="empty file")
-    content = [ln.rstrip("\r") for ln in text.split("\n")]
-    ends_with_newline = text.endswith("\n")
-    if ends_with_newline:
-        content.pop()
+    content = text_lines(text)
     shown = [DiffLine(LineKind.ADDED, ln, n, None) for n, ln in enumerate(content, start=1)]
-    if not ends_with_newline:
+    if not text.endswith("\n"):
         _mark_no_newline(shown)
     hunk = Hunk(0, 0, 1, len(content), tuple(shown))
     return replace(base, hunks=(hunk,), new_lines=tuple(content))
+
+
+def text_lines(text: str) -> list[str]:
+    """A file's lines without their ends; a final newline ends the last line, it does not
+    start another."""
+    lines = [ln.rstrip("\r") for ln in text.split("\n")]
+    if text.endswith("\n"):
+        lines.pop()
+    return lines
 
 
 def format_size(n: int) -> str:

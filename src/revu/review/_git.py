@@ -17,6 +17,7 @@ from revu.review._diff import (
     parse_raw,
     printable_path,
     split_patch,
+    text_lines,
 )
 
 _MAX_COMMITS = 30
@@ -140,7 +141,8 @@ def _branch_change(git: _Git, branch: str | None, base: str | None, head: str | 
             "no uncommitted changes, and no default branch (origin/HEAD, main, master) to "
             "compare with: pass --base REF"
         )
-        return ChangeSet(git.root, (), "nothing", branch=branch, head=head_commit, notes=(note,))
+        name = branch or head_commit[:10]
+        return ChangeSet(git.root, (), name, branch=branch, head=head_commit, notes=(note,))
     if git.commit(base_ref) is None:
         raise ChangeSourceError(
             f"unknown ref {base_ref!r}: pass a branch, tag or commit that exists"
@@ -251,9 +253,7 @@ def _with_text(change: FileChange, data: bytes | None) -> FileChange:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return change
-    lines = [ln.rstrip("\r") for ln in text.split("\n")]
-    if text.endswith("\n"):
-        lines.pop()
+    lines = text_lines(text)
     # Trust the text only if it agrees with every added line (clean/smudge filters may not).
     for hunk in change.hunks:
         for ln in hunk.lines:

@@ -53,8 +53,12 @@ class Checked:
     """The findings that hold, and how many reported ones did not (with the reasons)."""
 
     findings: list[Finding]
-    dropped: int
-    reasons: list[str]
+    reasons: list[str]  # one per reported finding that did not hold
+
+    @property
+    def dropped(self) -> int:
+        """How many reported findings did not hold."""
+        return len(self.reasons)
 
 
 def check_findings(items: list[Any], files: dict[str, FileChange]) -> Checked:
@@ -75,7 +79,7 @@ def check_findings(items: list[Any], files: dict[str, FileChange]) -> Checked:
             reasons.append(reason)
         else:
             kept.append(finding)
-    return Checked(kept, len(reasons), reasons)
+    return Checked(kept, reasons)
 
 
 def _resolve_path(path: str, files: dict[str, FileChange]) -> FileChange | None:
