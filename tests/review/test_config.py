@@ -39,6 +39,9 @@ def test_full_file(tmp_path: Path) -> None:
         ('[[rules]]\nname = "x"', "rules[0].description"),
         ("max_findings = 0", "max_findings"),
         ('[[rules]]\nname = "x"\ndescription = "y"\npath = ["a"]', "rules[0].path: unknown key"),
+        ('ignore = "*.snap"', "ignore: should be a list"),
+        ('ignore = ["[z-a]"]', "ignore: '[z-a]' is not a valid glob"),
+        ('[[rules]]\nname = "x"\ndescription = "y"\npaths = ["[!]"]', "rules[0].paths: '[!]'"),
     ],
 )
 def test_bad_files_give_one_line_naming_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from revu.review._findings import Severity
 from revu.review._globs import compile_glob, matches_any
@@ -17,6 +18,15 @@ class ConfigError(Exception):
     """`.revu.toml` cannot be used. The message is one line naming the key to fix."""
 
 
+def _compiled(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    for pattern in patterns:
+        compile_glob(pattern)  # ValueError names the glob
+    return patterns
+
+
+Globs = Annotated[tuple[str, ...], AfterValidator(_compiled)]
+
+
 class Rule(BaseModel):
     """A repository rule the model checks on the files its `paths` globs match."""
 
@@ -24,15 +34,8 @@ class Rule(BaseModel):
 
     name: str = Field(min_length=1)
     description: str = Field(min_length=1)
-    paths: tuple[str, ...] = ("**",)
+    paths: Globs = ("**",)
     severity: Severity = Severity.MEDIUM
-
-    @field_validator("paths")
-    @classmethod
-    def _globs_compile(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for pattern in value:
-            compile_glob(pattern)
-        return value
 
     def applies_to(self, path: str) -> bool:
         return matches_any(path, self.paths) is not None
@@ -43,7 +46,7 @@ class ReviewConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ignore: tuple[str, ...] = ()  # globs of files never reviewed (listed as skipped)
+    ignore: Globs = ()  # globs of files never reviewed (listed as skipped)
     max_findings: int | None = Field(default=None, ge=1)  # keep the most severe N
     min_severity: Severity | None = None  # default for --min-severity
     rules: tuple[Rule, ...] = ()
@@ -60,6 +63,8 @@ def load_review_config(root: Path) -> ReviewConfig:
         return ReviewConfig()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read {CONFIG_FILE}: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{CONFIG_FILE} is not valid TOML: {exc}") from None
     try:
@@ -68,8 +73,10 @@ def load_review_config(root: Path) -> ReviewConfig:
         error = exc.errors()[0]
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
         where = where.lstrip(".") or "(top level)"
-        message = error["msg"]
-        if error["type"] == "extra_forbidden":
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "tuple_type":
+            message = 'should be a list, e.g. ["..."]'
+        elif error["type"] == "extra_forbidden":
             message = "unknown key (allowed: ignore, max_findings, min_severity, rules)"
             if len(error["loc"]) > 1:
                 message = "unknown key (allowed: name, description, paths, severity)"

@@ -15,7 +15,8 @@ from functools import lru_cache
 
 @lru_cache(maxsize=512)
 def compile_glob(pattern: str) -> re.Pattern[str]:
-    """The regular expression a glob stands for, matched against a repo-relative POSIX path."""
+    """The regular expression a glob stands for, matched against a repo-relative POSIX path.
+    Raises ValueError for a glob that stands for nothing (`[z-a]`)."""
     pat = pattern.strip()
     anchored = "/" in pat.rstrip("/")
     pat = pat.strip("/")
@@ -45,7 +46,10 @@ def compile_glob(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(c))
             i += 1
     prefix = "" if anchored else "(?:.*/)?"
-    return re.compile(f"^{prefix}{''.join(out)}(?:/.*)?$")
+    try:
+        return re.compile(f"^{prefix}{''.join(out)}(?:/.*)?$")
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid glob ({exc.msg})") from None
 
 
 def matches_any(path: str, patterns: Iterable[str]) -> str | None:
