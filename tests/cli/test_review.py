@@ -159,6 +159,15 @@ def test_not_a_repository_exits_2(on_emulator: EmulatorClient, tmp_path: Path) -
     assert "not inside a git work tree" in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_the_repository_is_checked_before_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REVU_LLM_PROVIDER", "moonshot")  # and no key anywhere
+    result = runner.invoke(app, ["review", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not inside a git work tree" in result.stderr and "API_KEY" not in result.stderr
+
+
 def test_no_slot_answering_exits_3_with_both_diagnoses(
     repo: GitRepo, on_emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,23 +33,44 @@ FINDING_KEYS = {
 }
 
 
+def _typed(value: Any, kind: type | tuple[type, ...]) -> bool:
+    # bool is an int to isinstance; the contract never means one for the other
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+
+
 def check_contract(data: dict[str, Any]) -> None:
     """Exactly the keys of ARCHITECTURE.md's JSON object, with the right types."""
     assert set(data) == CONTRACT_KEYS
-    assert all(set(f) == FINDING_KEYS for f in data["findings"])
+    for f in data["findings"]:
+        assert set(f) == FINDING_KEYS
+        assert all(_typed(f[k], int) for k in ("line", "end_line")) and f["line"] <= f["end_line"]
+        assert f["severity"] in ("critical", "high", "medium", "low")
+        assert f["category"] in (
+            "bug",
+            "security",
+            "performance",
+            "maintainability",
+            "style",
+            "docs",
+            "tests",
+        )
+        assert all(_typed(f[k], str) for k in ("path", "title", "body", "fingerprint"))
+        assert f["suggestion"] is None or _typed(f["suggestion"], str)
+    assert _typed(data["summary"], str)
     assert set(data["coverage"]) == {"reviewed", "skipped"}
-    assert all(set(s) == {"path", "reason"} for s in data["coverage"]["skipped"])
-    assert set(data["usage"]) == {
-        "calls",
-        "input_tokens",
-        "cached_tokens",
-        "output_tokens",
-        "cost_usd",
-    }
+    assert all(_typed(p, str) for p in data["coverage"]["reviewed"])
+    for skipped in data["coverage"]["skipped"]:
+        assert set(skipped) == {"path", "reason"}
+        assert _typed(skipped["path"], str) and _typed(skipped["reason"], str)
+    usage = data["usage"]
+    assert set(usage) == {"calls", "input_tokens", "cached_tokens", "output_tokens", "cost_usd"}
+    assert all(_typed(usage[k], int) for k in set(usage) - {"cost_usd"})
+    assert _typed(usage["cost_usd"], float)
     assert set(data["model"]) == {"slot", "provider", "model", "base_url"}
-    assert isinstance(data["fallback_used"], bool)
-    assert isinstance(data["dropped_findings"], int)
-    assert isinstance(data["duration_s"], float)
+    assert all(_typed(v, str) for v in data["model"].values())
+    assert _typed(data["fallback_used"], bool)
+    assert _typed(data["dropped_findings"], int)
+    assert _typed(data["duration_s"], float)
 
 
 def check_sarif(data: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from revu.review import ReviewConfig, ReviewProgress, Rule, Severity
+from revu.review import ReviewConfig, ReviewProgress, Rule, Severity, render
 from revu_emulator import EmulatorClient
 
 from .conftest import KEY, MODEL, RunReview, emulator_env
@@ -305,7 +305,22 @@ async def test_nothing_to_review_makes_no_call(
     result = await run_review(repo.root)
     assert result.findings == () and result.usage.calls == 0
     assert result.summary.startswith("Nothing to review")
+    assert result.summary.endswith("has no commits beyond main.")  # the note, in every format
+    assert render(result, "text").count("no commits beyond") == 1
     assert _user_messages(emulator) == []
+
+
+async def test_every_file_skipped_says_nothing_was_reviewed(
+    repo: GitRepo, emulator: EmulatorClient, run_review: RunReview
+) -> None:
+    repo.write("a.py", "a = 1\n")
+    repo.commit("initial")
+    repo.write("poetry.lock", "[[package]]\n")
+    result = await run_review(repo.root)
+    assert result.summary == (
+        "Nothing was reviewed in uncommitted changes: 1 file skipped (see coverage)."
+    )
+    assert result.usage.calls == 0
 
 
 async def test_answer_cut_at_the_output_limit_is_asked_again_for_less(

@@ -52,12 +52,15 @@ def test_content_based_reasons() -> None:
 def test_deleted_binary_and_source_reasons() -> None:
     config = ReviewConfig()
     gone = FileChange("old.py", FileStatus.DELETED, ())
+    gone_image = FileChange("b.png", FileStatus.DELETED, binary=True, skip_reason="binary file")
     image = FileChange("a.png", FileStatus.MODIFIED, binary=True, skip_reason="binary file")
     sub = FileChange("libs/dep", FileStatus.MODIFIED, skip_reason="submodule")
-    reviewed, skipped = select_files((gone, image, sub, _added("ok.py", "x")), config)
+    files = (gone, gone_image, image, sub, _added("ok.py", "x"))
+    reviewed, skipped = select_files(files, config)
     assert [f.path for f in reviewed] == ["ok.py"]
     assert [(s.path, s.reason) for s in skipped] == [
         ("old.py", "deleted"),
+        ("b.png", "deleted"),
         ("a.png", "binary file"),
         ("libs/dep", "submodule"),
     ]

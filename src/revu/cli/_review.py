@@ -76,14 +76,13 @@ def review_command(
 
     Exit codes: 0 done; 1 --fail-on met; 2 usage or configuration error; 3 no model could answer.
     """
-    try:
-        routing = routing_from_env()
-    except SettingsError as exc:
-        raise _fail(str(exc)) from None
+    # The repository and its .revu.toml first: a wrong path or ref is the more likely mistake,
+    # and its message is the one that helps.
     try:
         changes = load_changes(path, base=base, head=head, staged=staged)
         config = load_review_config(changes.root)
-    except (ChangeSourceError, ConfigError) as exc:
+        routing = routing_from_env()
+    except (ChangeSourceError, ConfigError, SettingsError) as exc:
         raise _fail(str(exc)) from None
     try:
         result = asyncio.run(_review(changes, routing, config, min_severity))

@@ -74,12 +74,12 @@ class SkippedFile:
 
 def skip_reason(change: FileChange, config: ReviewConfig) -> str | None:
     """Why `change` should not be reviewed, or None to review it."""
+    if change.status is FileStatus.DELETED:
+        return "deleted"  # what a person wants to know first, whatever the file held
     if change.skip_reason is not None:
         return change.skip_reason
     if change.binary:
         return "binary file"
-    if change.status is FileStatus.DELETED:
-        return "deleted"
     pattern = matches_any(change.path, config.ignore)
     if pattern is not None:
         return f"ignored by .revu.toml ({pattern})"

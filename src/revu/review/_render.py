@@ -86,8 +86,6 @@ def text_view(result: ReviewResult) -> RenderableType:
         parts.append(Text(""))
         parts.append(Text("Skipped", style="bold"))
         parts.extend(Text(f"  {s.path}: {s.reason}", style="dim") for s in result.coverage.skipped)
-    for note in result.notes:
-        parts.append(Text(f"Note: {note}", style="dim"))
     parts.append(Text(""))
     parts.append(Text(_usage_line(result), style="dim"))
     return Group(*parts)
@@ -165,8 +163,5 @@ def _markdown_lines(result: ReviewResult) -> Iterator[str]:
             yield f"| `{s.path}` | {reason} |"
         yield ""
         yield "</details>"
-    for note in result.notes:
-        yield ""
-        yield f"_Note: {note}_"
     yield ""
     yield f"<sub>{_usage_line(result)}</sub>"

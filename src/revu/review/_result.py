@@ -44,7 +44,7 @@ class ReviewResult:
     calls_failed: int = 0
     no_slot_answered: bool = False  # every call failed for want of a slot: exit code 3
     diagnoses: tuple[str, ...] = ()  # one line per distinct failure, for people
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # how the change was read; the summary ends with them
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the object of ARCHITECTURE.md's JSON contract."""

@@ -14,15 +14,25 @@ def _plural(n: int, word: str) -> str:
 
 
 def summarize(result: ReviewResult, changes: ChangeSet, omitted: int = 0) -> str:
-    """What was reviewed, what was found, what was left out: written by revu, not the model."""
+    """What was reviewed, what was found, what was left out, then the notes on how the change
+    was read: written by revu, not the model. The notes live here only, so every format
+    (JSON included) carries them once."""
+    notes = [n[0].upper() + n[1:] + ("" if n.endswith(".") else ".") for n in result.notes]
+    return " ".join([_outcome(result, changes, omitted), *notes])
+
+
+def _outcome(result: ReviewResult, changes: ChangeSet, omitted: int) -> str:
     reviewed = len(result.coverage.reviewed)
     skipped = len(result.coverage.skipped)
     if not changes.files:
-        parts = [f"Nothing to review in {changes.description}."]
-        parts.extend(n[0].upper() + n[1:] + "." for n in changes.notes)
-        return " ".join(parts)
+        return f"Nothing to review in {changes.description}."
     if result.no_slot_answered:
         return "No model could answer: nothing was reviewed (see coverage for each file)."
+    if not reviewed:
+        return (
+            f"Nothing was reviewed in {changes.description}: "
+            f"{_plural(skipped, 'file')} skipped (see coverage)."
+        )
     counts = Counter(f.severity for f in result.findings)
     if result.findings:
         detail = ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s])
