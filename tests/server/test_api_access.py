@@ -87,6 +87,7 @@ async def test_the_catalog_lists_kimi_k2_6_coding_first(api: Api) -> None:
 async def test_errors_are_json_everywhere(api: Api) -> None:
     missing = await api.client.get("/api/v1/nowhere")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    assert "/docs" in missing.json()["error"]["hint"]
     _, token = await api.org()
     not_json = await api.client.put(
         "/api/v1/byok/main",

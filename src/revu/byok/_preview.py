@@ -5,7 +5,7 @@ from __future__ import annotations
 from revu.byok._schema import PreviewIn, PreviewOut, SlotSettingsIn
 from revu.byok._validate import check_settings
 from revu.catalog import Catalog
-from revu.llm import ChatMessage, ChatRequest, Slot, build_body
+from revu.llm import ChatMessage, ChatRequest, build_body
 
 _SAMPLE = ChatRequest(
     messages=(
@@ -22,17 +22,7 @@ def preview_body(settings: PreviewIn, catalog: Catalog, slot: str = "main") -> P
     body = SlotSettingsIn(**settings.model_dump())
     checked = check_settings(body, catalog, has_stored_key=False, need_key=False)
     values = checked.values
-    resolved = Slot(
-        name="fallback" if slot == "fallback" else "main",
-        provider=values.provider,
-        wire=checked.provider.wire,
-        base_url=values.base_url or checked.plan.base_url,
-        model=values.model,
-        api_key="",
-        plan=values.plan,
-        thinking=checked.thinking,
-        override=checked.override,
-    )
+    resolved = checked.slot(slot, api_key=None)
     model = catalog.model(values.provider, values.model, checked.plan.id)
     return PreviewOut(
         body=build_body(resolved, model, checked.provider.namespace, _SAMPLE),

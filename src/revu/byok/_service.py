@@ -121,8 +121,7 @@ class Byok:
                     raise SlotNotSet(slot)
                 return slot_from_row(stored, stored_key, self.catalog)
             checked = check_settings(draft, self.catalog, has_stored_key=stored_key is not None)
-            row = SlotSetting(org_id=org_id, slot=slot, **_columns(checked.values))
-            return slot_from_row(row, checked.values.api_key or stored_key, self.catalog)
+            return checked.slot(slot, checked.values.api_key or stored_key)
 
     async def routing(self, org_id: str) -> Routing | None:
         """What reviews of this organization run on (None: nothing configured)."""
@@ -158,19 +157,3 @@ class Byok:
                 f"paste the key again, or restore the keyring ({exc.hint})",
                 field="api_key",
             ) from None
-
-
-def _columns(values: object) -> dict[str, object]:
-    names = (
-        "provider",
-        "model",
-        "card",
-        "plan",
-        "base_url",
-        "max_concurrent",
-        "rpm",
-        "tpm",
-        "thinking",
-        "override_json",
-    )
-    return {name: getattr(values, name) for name in names}

@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 from revu.byok._errors import InvalidSetting
 from revu.byok._schema import SlotSettingsIn
+from revu.byok._view import build_slot
 from revu.catalog import Catalog, Plan, Provider, Thinking
-from revu.llm import OverrideError, parse_override, sampling_conflicts, unreached
+from revu.llm import OverrideError, Slot, parse_override, sampling_conflicts, unreached
 from revu.store import SlotValues
 
 
@@ -27,6 +28,10 @@ class CheckedSettings:
     thinking: Thinking
     override: dict[str, Any] | None
     warnings: list[str] = field(default_factory=list)
+
+    def slot(self, name: str, api_key: str | None) -> Slot:
+        """The gateway slot these settings describe, with `api_key` (None: no key)."""
+        return build_slot(name, self.values, self.provider, self.plan, self.override, api_key)
 
 
 def check_settings(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Literal, cast
+from typing import Any, Literal, Protocol, cast
 
 from revu.byok._errors import InvalidSetting
 from revu.byok._schema import Effective, SlotView, ThinkingLiteral
@@ -38,6 +38,61 @@ def _catalog_entries(
     return provider, plan
 
 
+class SlotFields(Protocol):
+    """What a stored row and checked settings both say about a slot."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def plan(self) -> str | None: ...
+    @property
+    def base_url(self) -> str | None: ...
+    @property
+    def max_concurrent(self) -> int | None: ...
+    @property
+    def rpm(self) -> int | None: ...
+    @property
+    def tpm(self) -> int | None: ...
+    @property
+    def thinking(self) -> str | None: ...
+
+
+def effective(fields: SlotFields, plan: Plan) -> Effective:
+    """The base URL and limits the gateway uses: what was set, else the plan's defaults."""
+    return Effective(
+        base_url=(fields.base_url or plan.base_url).rstrip("/"),
+        max_concurrent=fields.max_concurrent or plan.max_concurrent,
+        rpm=fields.rpm or plan.rpm,
+        tpm=fields.tpm or plan.tpm,
+    )
+
+
+def build_slot(
+    name: str,
+    fields: SlotFields,
+    provider: Provider,
+    plan: Plan,
+    override: dict[str, Any] | None,
+    api_key: str | None,
+) -> Slot:
+    """The gateway slot `fields` describe on `provider`'s `plan`, defaults filled in."""
+    used = effective(fields, plan)
+    return Slot(
+        name=cast(SlotName, name),
+        provider=provider.id,
+        wire=provider.wire,
+        base_url=used.base_url,
+        model=fields.model,
+        api_key=api_key or "",
+        plan=fields.plan,
+        max_concurrent=used.max_concurrent,
+        rpm=used.rpm,
+        tpm=used.tpm,
+        thinking=Thinking(fields.thinking) if fields.thinking else Thinking.OFF,
+        override=override,
+    )
+
+
 def slot_from_row(row: SlotSetting, api_key: str | None, catalog: Catalog) -> Slot:
     """The gateway slot a stored setting describes, defaults filled in from the catalog."""
     provider, plan = _catalog_entries(catalog, row.provider, row.plan)
@@ -45,20 +100,7 @@ def slot_from_row(row: SlotSetting, api_key: str | None, catalog: Catalog) -> Sl
         override = parse_override(row.override_json or "", provider.namespace)
     except OverrideError as exc:  # checked on save; only a gateway change could land here
         raise InvalidSetting(f"custom JSON {exc}", "save it again", field="override_json") from None
-    return Slot(
-        name=cast(SlotName, row.slot),
-        provider=provider.id,
-        wire=provider.wire,
-        base_url=(row.base_url or plan.base_url).rstrip("/"),
-        model=row.model,
-        api_key=api_key or "",
-        plan=row.plan,
-        max_concurrent=row.max_concurrent or plan.max_concurrent,
-        rpm=row.rpm or plan.rpm,
-        tpm=row.tpm or plan.tpm,
-        thinking=Thinking(row.thinking) if row.thinking else Thinking.OFF,
-        override=override,
-    )
+    return build_slot(row.slot, row, provider, plan, override, api_key)
 
 
 def view_of_row(row: SlotSetting, catalog: Catalog) -> SlotView:
@@ -80,12 +122,7 @@ def view_of_row(row: SlotSetting, catalog: Catalog) -> SlotView:
         tpm=row.tpm,
         thinking=cast(ThinkingLiteral, row.thinking or "off"),
         override_json=row.override_json,
-        effective=Effective(
-            base_url=(row.base_url or plan.base_url).rstrip("/"),
-            max_concurrent=row.max_concurrent or plan.max_concurrent,
-            rpm=row.rpm or plan.rpm,
-            tpm=row.tpm or plan.tpm,
-        ),
+        effective=effective(row, plan),
         updated_at=row.updated_at,
     )
 

@@ -27,6 +27,9 @@ _HTTP_CODES = {
 }
 
 
+_ROUTES_HINT = "the routes and their methods are listed at /docs"
+
+
 class ApiError(Exception):
     """An error a route raises to answer with the JSON error shape."""
 
@@ -34,13 +37,11 @@ class ApiError(Exception):
         self, status: int, code: str, message: str, hint: str = "", field: str | None = None
     ) -> None:
         super().__init__(message)
-        self.status, self.code, self.message, self.hint, self.field = (
-            status,
-            code,
-            message,
-            hint,
-            field,
-        )
+        self.status = status
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.field = field
 
 
 def error_body(code: str, message: str, hint: str = "", field: str | None = None) -> dict[str, Any]:
@@ -57,6 +58,11 @@ def error_response(
     """A JSON error response."""
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(error_body(code, message, hint, field), status_code=status, headers=headers)
+
+
+def response_of(exc: ApiError | ByokError) -> JSONResponse:
+    """The JSON error response of a route's ApiError or a refused BYOK request."""
+    return error_response(exc.status, exc.code, exc.message, exc.hint, exc.field)
 
 
 def validation_problem(errors: list[Any]) -> tuple[str, str]:
@@ -77,13 +83,12 @@ def validation_problem(errors: list[Any]) -> tuple[str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     """Route every failure through the one JSON error shape."""
 
-    @app.exception_handler(ApiError)
-    async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.hint, exc.field)
+    async def _coded(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError | ByokError)
+        return response_of(exc)
 
-    @app.exception_handler(ByokError)
-    async def _byok(_: Request, exc: ByokError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.hint, exc.field)
+    app.add_exception_handler(ApiError, _coded)
+    app.add_exception_handler(ByokError, _coded)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -93,7 +98,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        return error_response(exc.status_code, code, str(exc.detail), _ROUTES_HINT)
 
     @app.exception_handler(KeyringError)
     async def _keyring(_: Request, exc: KeyringError) -> JSONResponse:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from revu.byok import SLOTS, ByokError, ByokView, InvalidSetting, SlotView, preview_body
+from revu.catalog import Card, Catalog, Provider
 from revu.server._auth import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -24,7 +25,7 @@ from revu.server._auth import (
     session_org,
     sign_in,
 )
-from revu.server._errors import error_response
+from revu.server._errors import error_response, response_of
 from revu.server._form import (
     FORM_FIELDS,
     MANUAL,
@@ -151,7 +152,7 @@ async def byok_test_json(request: Request, slot: str) -> Response:
     try:
         result = await context_of(request).byok.test(org.id, slot, settings_from_form(form))
     except ByokError as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.hint, exc.field)
+        return response_of(exc)
     return JSONResponse(result.to_json())
 
 
@@ -164,7 +165,7 @@ async def byok_preview_json(request: Request, slot: str) -> Response:
     try:
         preview = preview_body(preview_from_form(form), context_of(request).catalog, slot)
     except InvalidSetting as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.hint, exc.field)
+        return response_of(exc)
     return JSONResponse(preview.model_dump())
 
 
@@ -228,7 +229,7 @@ async def _render(
     )
 
 
-def _values_of(stored: SlotView | None, catalog: Any) -> dict[str, str]:
+def _values_of(stored: SlotView | None, catalog: Catalog) -> dict[str, str]:
     if stored is None:
         return {"thinking": "medium"}
     card = stored.card
@@ -254,7 +255,7 @@ def _values_of(stored: SlotView | None, catalog: Any) -> dict[str, str]:
     }
 
 
-def _page_data(cards: list[Any], providers: dict[str, Any], view: ByokView) -> dict[str, Any]:
+def _page_data(cards: list[Card], providers: dict[str, Provider], view: ByokView) -> dict[str, Any]:
     """What the page script needs: each card's provider and level, each plan's defaults."""
     return {
         "cards": {
