@@ -5,12 +5,17 @@ import os
 import sqlite3
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
 
 from revu.store import KeyringError, Store, migrations_config, open_store, store_location
+from revu.store._models import Base
 
 
 async def test_migrations_create_every_table_and_run_again_harmlessly(store: Store) -> None:
@@ -55,3 +60,12 @@ def test_a_shared_database_needs_a_keyring_from_the_environment(tmp_path: Path) 
 def test_passwords_never_show_in_the_displayed_url(tmp_path: Path) -> None:
     env = {"REVU_DATA_DIR": str(tmp_path), "REVU_DATABASE_URL": "postgres://u:hunter2@h/db"}
     assert "hunter2" not in store_location(env).display
+
+
+async def test_the_migrations_build_exactly_the_tables_the_models_describe(store: Store) -> None:
+    # A model changed without a migration would pass every other test on a fresh database.
+    def differences(sync: Connection) -> list[Any]:
+        return compare_metadata(MigrationContext.configure(sync), Base.metadata)
+
+    async with store.engine.connect() as conn:
+        assert await conn.run_sync(differences) == []
