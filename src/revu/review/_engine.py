@@ -6,36 +6,18 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
-from revu.llm import (
-    Completion,
-    ContentFiltered,
-    ContextTooLong,
-    Gateway,
-    LLMError,
-    NoSlotAnswered,
-    SlotName,
-    Usage,
-    estimate_tokens,
-)
-from revu.review._answer import AnswerError, parse_answer, salvage_findings
-from revu.review._changeset import ChangeSet, FileChange
-from revu.review._config import ReviewConfig, Rule
+from revu.llm import Completion, Gateway, LLMError, NoSlotAnswered, SlotName, Usage, estimate_tokens
+from revu.review._call import CallOutcome, CallRunner
+from revu.review._changeset import ChangeSet
+from revu.review._config import ReviewConfig
 from revu.review._filter import SkippedFile, select_files
-from revu.review._findings import Finding, Severity, merge_duplicates, rank
-from revu.review._plan import Budget, TokenCounter, plan_calls, split_file
-from revu.review._prompt import (
-    PlannedCall,
-    answer_again_request,
-    change_id,
-    file_message,
-    review_request,
-    shared_prefix,
-)
+from revu.review._findings import Severity, merge_duplicates, rank
+from revu.review._plan import Budget, TokenCounter, plan_calls
+from revu.review._prompt import PlannedCall, change_id, shared_prefix
 from revu.review._result import Coverage, ModelInfo, ReviewResult
 from revu.review._summary import summarize
-from revu.review._validate import check_findings
 
 _SAFETY = 0.9  # token estimates are estimates: keep a tenth of the window spare
 
@@ -50,159 +32,6 @@ class ReviewProgress:
     calls_done: int
     in_flight: int
     usage: Usage
-
-
-@dataclass
-class _Outcome:
-    """What one planned call (and the calls it was split into) gave."""
-
-    findings: list[Finding] = field(default_factory=list)
-    dropped: int = 0
-    completions: list[Completion] = field(default_factory=list)
-    failed: list[SkippedFile] = field(default_factory=list)
-    slot_errors: list[LLMError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    answered: set[str] = field(default_factory=set)  # paths shown in an answered, usable call
-
-    def absorb(self, other: _Outcome) -> None:
-        self.answered |= other.answered
-        self.findings += other.findings
-        self.dropped += other.dropped
-        self.completions += other.completions
-        self.failed += other.failed
-        self.slot_errors += other.slot_errors
-        self.notes += other.notes
-
-
-class _Review:
-    def __init__(
-        self,
-        gateway: Gateway,
-        prefix: str,
-        delimiter_id: str,
-        rules: dict[str, tuple[Rule, ...]],
-        budget: Budget,
-        count: TokenCounter,
-        on_call_done: Callable[[PlannedCall, _Outcome], None],
-    ) -> None:
-        self.gateway = gateway
-        self.prefix = prefix
-        self.delimiter_id = delimiter_id
-        self.rules = rules
-        self.budget = budget
-        self.count = count
-        self.on_call_done = on_call_done
-
-    async def run(self, call: PlannedCall) -> _Outcome:
-        outcome = await self._ask(call)
-        self.on_call_done(call, outcome)
-        return outcome
-
-    async def _ask(self, call: PlannedCall) -> _Outcome:
-        request = review_request(
-            self.prefix, file_message(call, self.rules, self.delimiter_id), call.label
-        )
-        try:
-            completion = await self.gateway.complete(request)
-        except (ContextTooLong, ContentFiltered) as exc:
-            smaller = self._split(call, exc)
-            if smaller is None:
-                return _failed(call, _reason(exc))
-            outcome = _Outcome()
-            for part in await asyncio.gather(*(self._ask(c) for c in smaller)):
-                outcome.absorb(part)
-            return outcome
-        except LLMError as exc:
-            outcome = _failed(call, _reason(exc))
-            outcome.slot_errors.append(exc)
-            return outcome
-        outcome = _Outcome(completions=[completion])
-        files = {p.file.path: p.file for p in call.parts}
-        try:
-            items = parse_answer(completion.content).items
-        except AnswerError as first_error:
-            error = str(first_error)
-            if completion.finish_reason == "length":
-                error = "it was cut off at the output limit; give fewer, shorter findings"
-            again = answer_again_request(request, completion.content, error)
-            try:
-                second = await self.gateway.complete(again)
-            except LLMError as exc:
-                items = salvage_findings(completion.content)
-                if not items:
-                    outcome.failed += _failed(call, _reason(exc)).failed
-                    return outcome
-            else:
-                outcome.completions.append(second)
-                try:
-                    items = parse_answer(second.content).items
-                except AnswerError as second_error:
-                    items = salvage_findings(second.content) or salvage_findings(completion.content)
-                    if not items:
-                        reason = f"the model's answer was unusable twice ({second_error})"
-                        outcome.failed += _failed(call, reason).failed
-                        return outcome
-                    outcome.notes.append(
-                        f"{call.label}: kept {len(items)} complete findings of a cut answer"
-                    )
-        outcome.answered.update(files)
-        checked = check_findings(items, files)
-        outcome.findings += checked.findings
-        outcome.dropped += checked.dropped
-        return outcome
-
-    def _split(self, call: PlannedCall, exc: LLMError) -> list[PlannedCall] | None:
-        """Smaller calls to try after the provider refused `call` for its size or content."""
-        if len(call.parts) > 1:
-            return [PlannedCall((p,)) for p in call.parts]
-        if isinstance(exc, ContentFiltered):
-            return None
-        part = call.parts[0]
-        tokens = self.count(file_message(call, self.rules, self.delimiter_id))
-        smaller = Budget(max_part_tokens=tokens // 2, target_part_tokens=tokens // 2)
-        if smaller.split_tokens >= tokens or tokens < 128:
-            return None
-        sub = FileChange(
-            path=part.file.path,
-            status=part.file.status,
-            hunks=part.hunks,
-            old_path=part.file.old_path,
-            language=part.file.language,
-            new_lines=part.file.new_lines,
-        )
-        pieces = split_file(sub, self.rules.get(part.file.path, ()), smaller, self.count)
-        if pieces is None or len(pieces) < 2:
-            return None
-        return [
-            PlannedCall(
-                (
-                    replace(
-                        p,
-                        file=part.file,
-                        part=part.part,
-                        parts=part.parts,
-                        note=f"this did not fit the model at once: piece {p.part} of {p.parts}",
-                    ),
-                )
-            )
-            for p in pieces
-        ]
-
-
-def _reason(exc: LLMError) -> str:
-    if isinstance(exc, NoSlotAnswered):
-        return "no slot could answer: " + "; ".join(
-            f"{e.slot or '?'}: {e.hint or e.message}" for e in exc.errors
-        )
-    return f"{type(exc).__name__}: {exc.hint or exc.message}"
-
-
-def _failed(call: PlannedCall, reason: str) -> _Outcome:
-    failed = []
-    for part in call.parts:
-        where = f"part {part.part} of {part.parts} not reviewed: " if part.parts > 1 else ""
-        failed.append(SkippedFile(part.file.path, where + reason))
-    return _Outcome(failed=failed)
 
 
 def _budget(gateway: Gateway, prefix_tokens: int) -> Budget:
@@ -241,7 +70,7 @@ async def review_changes(
     calls_done = 0
     usage = Usage()
 
-    def call_done(call: PlannedCall, outcome: _Outcome) -> None:
+    def call_done(call: PlannedCall, outcome: CallOutcome) -> None:
         nonlocal calls_done, usage
         calls_done += 1
         for c in outcome.completions:
@@ -254,12 +83,12 @@ async def review_changes(
                 ReviewProgress(files_total, done, len(calls), calls_done, gateway.in_flight, usage)
             )
 
-    review = _Review(gateway, prefix, delimiter_id, rules, budget, count_tokens, call_done)
+    runner = CallRunner(gateway, prefix, delimiter_id, rules, count_tokens, call_done)
     if on_progress is not None:
         on_progress(ReviewProgress(files_total, 0, len(calls), 0, 0, usage))
-    outcomes = await asyncio.gather(*(review.run(c) for c in calls))
+    outcomes = await asyncio.gather(*(runner.run(c) for c in calls))
 
-    total = _Outcome()
+    total = CallOutcome()
     for outcome in outcomes:
         total.absorb(outcome)
     findings = rank(merge_duplicates(total.findings))
