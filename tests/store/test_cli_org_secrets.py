@@ -108,6 +108,15 @@ def test_rotate_refuses_to_edit_a_keyring_from_the_environment(
     assert code == 0 and "0 of 0" in out
 
 
+def test_rotate_new_key_refuses_a_shared_database_without_writing_a_keyring_file(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REVU_DATABASE_URL", "postgresql://revu@127.0.0.1:9/none")
+    code, _, err = run("secrets", "rotate", "--new-key")
+    assert code == 2 and err.count("\n") == 1 and "REVU_SECRET_KEYS" in err
+    assert not (data_dir / "secret-keys").exists()
+
+
 def test_an_unreachable_database_is_one_line(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,6 +68,14 @@ def _add_key_to_file(env: dict[str, str]) -> None:
         raise typer.Exit(2)
     with one_line_errors():
         location = store_location(env)
+        if not location.embedded:
+            typer.echo(
+                "revu: a shared database (REVU_DATABASE_URL) takes its keyring from "
+                "REVU_SECRET_KEYS on every machine: put a new entry first there "
+                "(`revu secrets generate` prints one) and run `revu secrets rotate` again",
+                err=True,
+            )
+            raise typer.Exit(2)
         load_keyring(env, data_dir=location.data_dir)  # creates the file on first use
         key = KeyringKey.generate()
         prepend_key_to_file(location.data_dir / KEYRING_FILE, key)
