@@ -52,10 +52,12 @@ def review_command(
     ] = Path("."),
     base: Annotated[
         str | None,
-        typer.Option("--base", help="Review HEAD (or --head) against its merge base with REF."),
+        typer.Option(
+            "--base", metavar="REF", help="Review HEAD (or --head) against its merge base with REF."
+        ),
     ] = None,
     head: Annotated[
-        str | None, typer.Option("--head", help="Review this ref instead of HEAD.")
+        str | None, typer.Option("--head", metavar="REF", help="Review REF instead of HEAD.")
     ] = None,
     staged: Annotated[
         bool, typer.Option("--staged", help="Review only the staged changes (the index).")
