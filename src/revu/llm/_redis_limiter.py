@@ -399,6 +399,7 @@ class RedisLimiter:
         task.add_done_callback(self._given_back)
         with contextlib.suppress(RedisError, OSError):  # logged by _given_back
             await asyncio.shield(task)
+        state.wake.set()  # our own waiters need not wait for the message to come round
 
     def _given_back(self, task: asyncio.Task[Any] | asyncio.Future[Any]) -> None:
         self._background.discard(cast("asyncio.Task[Any]", task))
