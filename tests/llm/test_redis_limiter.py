@@ -309,6 +309,21 @@ async def test_releasing_twice_is_harmless(make_limiter: MakeLimiter) -> None:
     assert await limiter.holders(KEY) == 0
 
 
+async def test_closing_fails_the_waiters_and_takes_their_tickets_out(prefix: str) -> None:
+    holder = RedisLimiter(URL, prefix=prefix)
+    closing = RedisLimiter(URL, prefix=prefix)
+    budget = Budget(max_concurrent=1)
+    held = await holder.acquire(KEY, budget, 1)
+    waiting = asyncio.create_task(closing.acquire(KEY, budget, 1))
+    await asyncio.sleep(0.1)
+    await closing.aclose()
+    with pytest.raises(LimiterUnavailable, match="closed"):
+        await waiting
+    assert keys_left(prefix, "queue", "tickets") == {"queue": 0, "tickets": 0}
+    await holder.release(held)
+    await holder.aclose()
+
+
 async def test_unreachable_redis_is_a_clear_error_not_a_missing_limit() -> None:
     limiter = RedisLimiter("redis://:hunter2@127.0.0.1:1/0")
     try:

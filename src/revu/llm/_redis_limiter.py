@@ -30,9 +30,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from revu.llm import _redis_scripts as lua
 from revu.llm._errors import LLMError
 from revu.llm._limiter import Budget, Lease, Limiter, LocalLimiter
+from revu.llm._redis_scripts import KeyNames, Scripts
 
 log = logging.getLogger("revu.llm.limiter")
 
@@ -64,35 +64,6 @@ def limiter_for(redis_url: str | None) -> Limiter:
     return RedisLimiter(redis_url) if redis_url else LocalLimiter()
 
 
-@dataclass(frozen=True)
-class _Names:
-    """Redis key names of one limiter key; `{hash}` is a Cluster hash tag (one slot)."""
-
-    leases: str
-    queue: str
-    tickets: str
-    starts: str
-    tokens: str
-    cooldown: str
-    channel: str
-
-    @classmethod
-    def of(cls, prefix: str, key: str) -> _Names:
-        base = f"{prefix}:{{{key}}}"
-        return cls(
-            leases=f"{base}:leases",
-            queue=f"{base}:queue",
-            tickets=f"{base}:tickets",
-            starts=f"{base}:starts",
-            tokens=f"{base}:tokens",
-            cooldown=f"{base}:cooldown",
-            channel=f"{base}:free",
-        )
-
-    def windows(self) -> list[str]:
-        return [self.leases, self.queue, self.tickets, self.starts, self.tokens]
-
-
 @dataclass(eq=False)
 class _Waiter:
     id: str  # the ticket's id, and the lease's once admitted
@@ -105,7 +76,7 @@ class _Waiter:
 
 @dataclass(eq=False)
 class _Key:
-    names: _Names
+    names: KeyNames
     budget: Budget = field(default_factory=Budget)
     waiters: deque[_Waiter] = field(default_factory=deque)
     forget: list[_Waiter] = field(default_factory=list)  # gave up while their ticket was queued
@@ -160,17 +131,7 @@ class RedisLimiter:
         self._heartbeat: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self._closed = False
-        self._scripts = {
-            name: self._redis.register_script(text)
-            for name, text in (
-                ("acquire", lua.ACQUIRE),
-                ("release", lua.RELEASE),
-                ("forget", lua.FORGET),
-                ("renew", lua.RENEW),
-                ("cooldown", lua.COOLDOWN),
-                ("holders", lua.HOLDERS),
-            )
-        }
+        self._scripts = Scripts.on(self._redis)
 
     # --- the Limiter protocol ------------------------------------------------------------
 
@@ -224,7 +185,7 @@ class RedisLimiter:
         if ms <= 0:
             return
         try:
-            await self._scripts["cooldown"](keys=[self._state(key).names.cooldown], args=[ms])
+            await self._scripts.cooldown(keys=[self._state(key).names.cooldown], args=[ms])
         except (RedisError, OSError) as exc:
             raise self._unreachable(exc, "pause calls after a 429") from None
 
@@ -279,14 +240,14 @@ class RedisLimiter:
     async def holders(self, key: str) -> int:
         """Live leases on `key` across every process (permits in use right now)."""
         names = self._state(key).names
-        return int(await self._scripts["holders"](keys=[names.leases], args=[]))
+        return int(await self._scripts.holders(keys=[names.leases], args=[]))
 
     # --- the pump: one task per key, the only one that changes this process's tickets ----
 
     def _state(self, key: str) -> _Key:
         state = self._keys.get(key)
         if state is None:
-            state = self._keys[key] = _Key(names=_Names.of(self.prefix, key))
+            state = self._keys[key] = _Key(names=KeyNames.of(self.prefix, key))
             self._channels[state.names.channel] = state
         return state
 
@@ -339,7 +300,7 @@ class RedisLimiter:
             args += [waiter.id, waiter.tokens]
         names = state.names
         keys = [*names.windows(), names.cooldown]
-        why, wait_ms, admitted = await self._scripts["acquire"](keys=keys, args=args)
+        why, wait_ms, admitted = await self._scripts.acquire(keys=keys, args=args)
         for waiter in fresh:
             waiter.registered = True
         by_id = {w.id: w for w in heads}
@@ -374,7 +335,7 @@ class RedisLimiter:
         gone, state.forget = state.forget, []
         try:
             args = [state.names.channel, *(w.id for w in gone)]
-            await self._scripts["forget"](keys=[state.names.queue, state.names.tickets], args=args)
+            await self._scripts.forget(keys=[state.names.queue, state.names.tickets], args=args)
         finally:
             for waiter in gone:
                 _settle(waiter)
@@ -391,9 +352,7 @@ class RedisLimiter:
         """Remove a lease in Redis; shielded, so a cancelled caller still gives it back."""
         names = state.names
         task = asyncio.ensure_future(
-            self._scripts["release"](
-                keys=[names.leases, names.queue], args=[lease_id, names.channel]
-            )
+            self._scripts.release(keys=[names.leases, names.queue], args=[lease_id, names.channel])
         )
         self._background.add(task)
         task.add_done_callback(self._given_back)
@@ -459,7 +418,7 @@ class RedisLimiter:
                     continue
                 args: list[str | int] = [ttl_ms, idle_ms, len(leases), *leases, *tickets]
                 try:
-                    lost = await self._scripts["renew"](keys=state.names.windows(), args=args)
+                    lost = await self._scripts.renew(keys=state.names.windows(), args=args)
                 except (RedisError, OSError) as exc:
                     log.warning(
                         "revu limiter: cannot renew leases on Redis (%s); they lapse in %g s",

@@ -16,6 +16,42 @@ may run one again after a dropped connection.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
+
+
+@dataclass(frozen=True)
+class KeyNames:
+    """Redis names of one limiter key; `{hash}` is a Cluster hash tag (one slot for all)."""
+
+    leases: str
+    queue: str
+    tickets: str
+    starts: str
+    tokens: str
+    cooldown: str
+    channel: str
+
+    @classmethod
+    def of(cls, prefix: str, key: str) -> KeyNames:
+        base = f"{prefix}:{{{key}}}"
+        return cls(
+            leases=f"{base}:leases",
+            queue=f"{base}:queue",
+            tickets=f"{base}:tickets",
+            starts=f"{base}:starts",
+            tokens=f"{base}:tokens",
+            cooldown=f"{base}:cooldown",
+            channel=f"{base}:free",
+        )
+
+    def windows(self) -> list[str]:
+        """The sorted sets, in the order ACQUIRE and RENEW take them."""
+        return [self.leases, self.queue, self.tickets, self.starts, self.tokens]
+
+
 # Shared head: server time in ms (TIME is allowed in scripts since effects replication).
 _NOW = """
 local t = redis.call('TIME')
@@ -122,7 +158,7 @@ else
         used = used + 1
       end
       if tpm > 0 then
-        redis.call('ZADD', spent, now, id .. '|' .. tokens)
+        redis.call('ZADD', spent, now, id .. '|' .. ARGV[c + 1])
         total = total + tokens
       end
       active = active + 1
@@ -204,3 +240,26 @@ HOLDERS = (
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
 """
 )
+
+
+@dataclass(frozen=True)
+class Scripts:
+    """The scripts registered on one client (sent by SHA, loaded on first use)."""
+
+    acquire: AsyncScript
+    release: AsyncScript
+    forget: AsyncScript
+    renew: AsyncScript
+    cooldown: AsyncScript
+    holders: AsyncScript
+
+    @classmethod
+    def on(cls, client: aioredis.Redis) -> Scripts:
+        return cls(
+            acquire=client.register_script(ACQUIRE),
+            release=client.register_script(RELEASE),
+            forget=client.register_script(FORGET),
+            renew=client.register_script(RENEW),
+            cooldown=client.register_script(COOLDOWN),
+            holders=client.register_script(HOLDERS),
+        )
