@@ -6,8 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from revu.byok import SettingsError, fixed_mode, routing_from_env
+from revu.byok import (
+    SettingsError,
+    env_diagnosis,
+    env_hint,
+    fixed_mode,
+    routing_from_env,
+    setting_variable,
+)
 from revu.catalog import Thinking, Wire
+from revu.llm import AuthError, EndpointMismatch, NoSlotAnswered, QuotaExhausted, SettingFix
 
 KEY = {"MOONSHOT_API_KEY": "sk-dev"}
 
@@ -187,3 +195,49 @@ def test_fallback_on_the_same_plan_keeps_the_main_base_url() -> None:
         REVU_LLM_BASE_URL="http://proxy:8080/v1", REVU_FALLBACK_PLAN="china", **KEY
     ).fallback
     assert other is not None and other.base_url == "https://api.moonshot.cn/v1"
+
+
+def test_a_fix_is_worded_as_the_variable_of_the_slot_that_failed() -> None:
+    hint = "this is a Kimi Code key: choose the Kimi Code Plan (https://api.kimi.com/coding/v1)"
+    code = (SettingFix("plan", "code"),)
+    assert env_hint(hint, code, "main") == f"{hint}; set REVU_LLM_PLAN=code"
+    assert env_hint(hint, code, "fallback").endswith("; set REVU_FALLBACK_PLAN=code")
+    assert env_hint(hint, (), "main") == hint
+    assert setting_variable("fallback", "max_concurrent") == "REVU_FALLBACK_MAX_CONCURRENT"
+
+
+def test_key_and_fallback_fixes_name_the_usual_variables() -> None:
+    key = env_hint("check the key", (SettingFix("api_key"),), "main", "moonshot")
+    assert key == "check the key; set REVU_LLM_API_KEY (or MOONSHOT_API_KEY)"
+    elsewhere = (SettingFix("provider", slot="fallback"),)
+    assert env_hint("top it up", elsewhere, "main", "moonshot").endswith(
+        "set REVU_FALLBACK_PROVIDER"
+    )
+    choices = (SettingFix("max_concurrent"), SettingFix("rpm"), SettingFix("tpm"))
+    assert env_hint("slow down", choices, "main").endswith(
+        "set REVU_LLM_MAX_CONCURRENT or REVU_LLM_RPM or REVU_LLM_TPM"
+    )
+
+
+def test_env_diagnosis_words_each_slots_fixes_with_its_own_variables() -> None:
+    main = QuotaExhausted(
+        "insufficient balance",
+        hint="top it up at platform.moonshot.ai, or configure a fallback slot",
+        fixes=(SettingFix("provider", slot="fallback"),),
+        slot="main",
+        provider="moonshot",
+    )
+    fallback = EndpointMismatch(
+        "Invalid Authentication",
+        hint="this is a Kimi Code key: choose the Kimi Code Plan",
+        fixes=(SettingFix("plan", "code"),),
+        slot="fallback",
+        provider="moonshot",
+    )
+    both = env_diagnosis(NoSlotAnswered([main, fallback]))
+    assert both.startswith("no slot could answer: main slot (moonshot): QuotaExhausted")
+    assert "configure a fallback slot; set REVU_FALLBACK_PROVIDER;" in both
+    assert both.endswith("choose the Kimi Code Plan; set REVU_FALLBACK_PLAN=code")
+    assert "REVU_" not in NoSlotAnswered([main, fallback]).diagnosis()
+    one = AuthError("no", hint="check the key", fixes=(SettingFix("api_key"),), slot="main")
+    assert env_diagnosis(one) == "main slot: AuthError: no — check the key; set REVU_LLM_API_KEY"

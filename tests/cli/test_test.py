@@ -65,7 +65,10 @@ def test_a_mismatched_key_fails_with_the_diagnosis(
     result = runner.invoke(app, ["test"])
     assert result.exit_code == 1
     assert "FAILED" in result.stdout and "EndpointMismatch" in result.stdout
-    assert "fix: this is a Kimi Code key: choose the Kimi Code Plan" in result.stdout
+    assert (
+        "  fix: this is a Kimi Code key: choose the Kimi Code Plan "
+        "(https://api.kimi.com/coding/v1); set REVU_LLM_PLAN=code\n"
+    ) in result.stdout
 
 
 def test_json_output(emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,7 +102,10 @@ def test_all_slots_and_a_failing_fallback(
     main, fallback = json.loads(result.stdout)["results"]
     assert main["ok"] and not fallback["ok"]
     assert fallback["error_kind"] == "ModelNotFound" and "kimi-k2.6" in fallback["models"]
-    assert "REVU_FALLBACK_MODEL" in fallback["hint"]
+    assert "does not serve 'kimi-k9'" in fallback["hint"]
+    assert fallback["fixes"] == [
+        {"setting": "model", "value": None, "slot": None, "variable": "REVU_FALLBACK_MODEL"}
+    ]
 
 
 def test_a_bad_setting_exits_2_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,9 +1,14 @@
-"""Every error row of MOONSHOT.md, over HTTP through the openai SDK, maps to its class and hint."""
+"""Every error row of MOONSHOT.md, over HTTP through the openai SDK, maps to its class and hint.
+
+Hints are context-free (no environment variable: the web page shows them too); the settings to
+change come as `fixes`.
+"""
 
 from __future__ import annotations
 
 import socket
 
+import httpx2
 import pytest
 
 from revu.catalog import Thinking, Wire
@@ -22,9 +27,11 @@ from revu.llm import (
     RateLimited,
     RetryPolicy,
     Routing,
+    SettingFix,
     Slot,
     Timeout,
     Transient,
+    Unreachable,
 )
 from revu.llm._classify import Refusal, classify, unreachable
 from revu_emulator import EmulatorClient
@@ -39,7 +46,9 @@ async def failure(slot: Slot, text: str = "Review this change.", **kwargs: objec
     async with Gateway(Routing(main=slot), retry=ONCE, http_timeout=5.0) as gw:
         with pytest.raises(LLMError) as caught:
             await gw.complete(ask(text, **kwargs))  # type: ignore[arg-type]
-    return caught.value
+    error = caught.value
+    assert error.hint and "REVU_" not in error.hint
+    return error
 
 
 async def test_context_too_long(emulator: EmulatorClient, make_slot: SlotFactory) -> None:
@@ -54,60 +63,65 @@ async def test_fixed_temperature_is_a_bad_request_pointing_at_the_override(
 ) -> None:
     error = await failure(make_slot(override={"openaiCompatible": {"temperature": 0.2}}))
     assert type(error) is BadRequest
-    assert "REVU_LLM_OVERRIDE_JSON" in error.hint
+    assert "custom JSON override" in error.hint
+    assert error.fixes == (SettingFix("override_json"),)
 
 
 async def test_content_filter(emulator: EmulatorClient, make_slot: SlotFactory) -> None:
     emulator.configure(content_filter_phrases=["forbidden topic"])
     error = await failure(make_slot(), "about a forbidden topic")
     assert type(error) is ContentFiltered
-    assert error.error_type == "content_filter"
+    assert error.error_type == "content_filter" and error.fixes == (SettingFix("model"),)
 
 
 async def test_unknown_key_is_an_auth_error(make_slot: SlotFactory) -> None:
     error = await failure(make_slot(key="sk-nobody"))
     assert type(error) is AuthError
-    assert error.status == 401
-    assert "MOONSHOT_API_KEY" in error.hint and "REVU_LLM_API_KEY" in error.hint
+    assert error.status == 401 and "refused the key" in error.hint
+    assert SettingFix("api_key") in error.fixes
 
 
 async def test_kimi_code_key_on_the_developer_plan(make_slot: SlotFactory) -> None:
     error = await failure(make_slot("developer", key="sk-kimi-emulator"))
     assert type(error) is EndpointMismatch
-    assert error.hint.startswith("this is a Kimi Code key: choose the Kimi Code Plan")
-    assert "REVU_LLM_PLAN=code" in error.hint and "https://api.kimi.com/coding/v1" in error.hint
+    assert error.hint == (
+        "this is a Kimi Code key: choose the Kimi Code Plan (https://api.kimi.com/coding/v1)"
+    )
+    assert error.fixes == (SettingFix("plan", "code"),)
 
 
 async def test_kimi_code_key_on_the_china_plan(make_slot: SlotFactory) -> None:
     error = await failure(make_slot("china", key="sk-kimi-emulator"))
     assert type(error) is EndpointMismatch
-    assert "REVU_LLM_PLAN=code" in error.hint
+    assert error.fixes == (SettingFix("plan", "code"),)
 
 
 async def test_developer_key_on_the_code_plan(make_slot: SlotFactory) -> None:
     error = await failure(make_slot("code", key="sk-emulator-developer"))
     assert type(error) is EndpointMismatch
-    assert "not a Kimi Code key" in error.hint and "REVU_LLM_PLAN=developer" in error.hint
+    assert "not a Kimi Code key" in error.hint and "Developer API" in error.hint
+    assert SettingFix("plan", "developer") in error.fixes
 
 
 async def test_china_key_on_the_international_platform(make_slot: SlotFactory) -> None:
     error = await failure(make_slot("developer", key="sk-emulator-china"))
     assert type(error) is AuthError
-    assert "REVU_LLM_PLAN=china" in error.hint
+    assert "mainland China plan" in error.hint and SettingFix("plan", "china") in error.fixes
 
 
 async def test_international_key_on_the_china_platform(make_slot: SlotFactory) -> None:
     error = await failure(make_slot("china", key="sk-emulator-developer"))
     assert type(error) is AuthError
-    assert "REVU_LLM_PLAN=developer" in error.hint
+    assert "Developer API" in error.hint and SettingFix("plan", "developer") in error.fixes
 
 
-async def test_fallback_hints_name_the_fallback_variables(make_slot: SlotFactory) -> None:
+async def test_a_fallback_slot_error_says_which_slot(make_slot: SlotFactory) -> None:
     slot = make_slot("developer", name="fallback", key="sk-kimi-emulator")
     async with Gateway(Routing(main=slot), retry=ONCE) as gw:
         with pytest.raises(EndpointMismatch) as caught:
             await gw.complete(ask())
-    assert "REVU_FALLBACK_PLAN=code" in caught.value.hint
+    assert caught.value.slot == "fallback" and caught.value.fixes == (SettingFix("plan", "code"),)
+    assert caught.value.diagnosis().startswith("fallback slot (moonshot): EndpointMismatch")
 
 
 async def test_membership_402(emulator: EmulatorClient, make_slot: SlotFactory) -> None:
@@ -115,6 +129,7 @@ async def test_membership_402(emulator: EmulatorClient, make_slot: SlotFactory) 
     error = await failure(make_slot("code", key="sk-kimi-broke"))
     assert type(error) is QuotaExhausted
     assert error.status == 402 and "kimi.com/code" in error.hint
+    assert error.fixes == (SettingFix("provider", slot="fallback"),)  # configure a fallback
 
 
 async def test_permission_denied(emulator: EmulatorClient, make_slot: SlotFactory) -> None:
@@ -128,13 +143,14 @@ async def test_access_terminated(emulator: EmulatorClient, make_slot: SlotFactor
     emulator.configure(user_agent_allowlist=["approved-agent/"])
     error = await failure(make_slot("code"))
     assert type(error) is AccessTerminated
-    assert "identifies itself honestly" in error.hint and "REVU_LLM_PLAN=developer" in error.hint
+    assert "identifies itself honestly" in error.hint
+    assert SettingFix("plan", "developer") in error.fixes
 
 
 async def test_model_not_found_lists_the_endpoints_models(make_slot: SlotFactory) -> None:
     error = await failure(make_slot("code", model="kimi-k2.6"))
     assert type(error) is ModelNotFound
-    assert "kimi-for-coding" in error.hint and "REVU_LLM_MODEL" in error.hint
+    assert "kimi-for-coding" in error.hint and error.fixes == (SettingFix("model"),)
 
 
 async def test_wrong_base_url_path(emulator: EmulatorClient) -> None:
@@ -149,7 +165,7 @@ async def test_wrong_base_url_path(emulator: EmulatorClient) -> None:
     )
     error = await failure(slot)
     assert type(error) is EndpointMismatch
-    assert "REVU_LLM_BASE_URL" in error.hint
+    assert "base URL" in error.hint and error.fixes == (SettingFix("base_url"),)
 
 
 async def test_engine_overloaded(emulator: EmulatorClient, make_slot: SlotFactory) -> None:
@@ -177,7 +193,7 @@ async def test_rate_limit_carries_the_advertised_wait(
         with pytest.raises(RateLimited) as caught:
             await gw.complete(ask())
     assert caught.value.retry_after is not None and caught.value.retry_after > 1
-    assert "REVU_LLM_RPM" in caught.value.hint
+    assert SettingFix("rpm") in caught.value.fixes
 
 
 async def test_kimi_code_window_is_quota(emulator: EmulatorClient, make_slot: SlotFactory) -> None:
@@ -212,36 +228,45 @@ async def test_hang_is_a_timeout(emulator: EmulatorClient, make_slot: SlotFactor
     assert "in time" in caught.value.hint
 
 
-async def test_refused_connection_is_transient() -> None:
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    slot = Slot(
+def endpoint(base_url: str, provider: str = "openai_compatible") -> Slot:
+    return Slot(
         name="main",
-        provider="openai_compatible",
+        provider=provider,
         wire=Wire.OPENAI,
-        base_url=f"http://127.0.0.1:{port}/v1",
-        model="m",
+        base_url=base_url,
+        model="kimi-k2.6",
         api_key="k",
         thinking=Thinking.OFF,
     )
-    error = await failure(slot)
-    assert type(error) is Transient
-    assert "cannot reach 127.0.0.1" in error.hint and "REVU_LLM_BASE_URL" in error.hint
+
+
+async def test_a_refused_connection_is_unreachable() -> None:
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    error = await failure(endpoint(f"http://127.0.0.1:{port}/v1"))
+    assert type(error) is Unreachable and isinstance(error, Transient)
+    assert "cannot reach 127.0.0.1" in error.hint and "base URL" in error.hint
+    assert error.fixes == (SettingFix("base_url"),)
+
+
+async def test_a_host_that_does_not_resolve_is_unreachable() -> None:
+    error = await failure(endpoint("http://revu-test.invalid/v1"))  # .invalid never resolves
+    assert type(error) is Unreachable and "cannot reach revu-test.invalid" in error.hint
 
 
 def test_china_endpoint_unreachable_says_it_may_be_blocked_abroad() -> None:
-    slot = Slot(
-        name="main",
-        provider="moonshot",
-        wire=Wire.OPENAI,
-        base_url="https://api.moonshot.cn/v1",
-        model="kimi-k2.6",
-        api_key="k",
-        plan="china",
-    )
-    error = unreachable(slot, "ConnectError: [Errno -3] Temporary failure in name resolution")
-    assert "outside mainland China" in error.hint and "REVU_LLM_PLAN=developer" in error.hint
+    slot = endpoint("https://api.moonshot.cn/v1", provider="moonshot")
+    try:  # what httpx2 raises when the name does not resolve (no network call here)
+        try:
+            raise socket.gaierror(-3, "Temporary failure in name resolution")
+        except socket.gaierror as cause:
+            raise httpx2.ConnectError("[Errno -3] Temporary failure in name resolution") from cause
+    except httpx2.ConnectError as exc:
+        error = unreachable(slot, exc)
+    assert type(error) is Unreachable
+    assert "outside mainland China" in error.hint and "Developer API" in error.hint
+    assert error.fixes == (SettingFix("plan", "developer"),)
 
 
 def test_the_base_url_host_outweighs_the_plan_in_the_diagnosis() -> None:

@@ -91,7 +91,7 @@ async def test_both_slots_failing_carries_both_diagnoses(
             await gw.complete(ask())
     main_error, fallback_error = caught.value.errors
     assert isinstance(main_error, QuotaExhausted)
-    assert "REVU_FALLBACK_PLAN=code" in fallback_error.hint
+    assert fallback_error.slot == "fallback" and "Kimi Code Plan" in fallback_error.hint
     assert "QuotaExhausted" in str(caught.value) and "EndpointMismatch" in str(caught.value)
 
 

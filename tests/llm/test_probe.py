@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from revu.catalog import Thinking
-from revu.llm import PROBE_MAX_TOKENS, probe
+from revu.llm import PROBE_MAX_TOKENS, SettingFix, probe
 from revu_emulator import EmulatorClient
 
 from .conftest import SlotFactory
@@ -26,7 +26,9 @@ async def test_probe_diagnoses_a_mismatched_key(
     result = await probe(make_slot("code", key="sk-emulator-developer"))
     assert not result.ok
     assert result.error_kind == "EndpointMismatch"
-    assert "REVU_LLM_PLAN=developer" in result.hint
+    assert "not a Kimi Code key" in result.hint
+    assert SettingFix("plan", "developer") in result.fixes
+    assert result.to_json()["fixes"][0] == {"setting": "plan", "value": "developer", "slot": None}
     assert len(emulator.requests()) == 2  # no retries: the call, then GET /models
 
 

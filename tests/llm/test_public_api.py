@@ -24,6 +24,8 @@ LLM_NAMES = {
     "ModelNotFound",
     "Transient",
     "Timeout",
+    "Unreachable",
+    "SettingFix",
     "BadRequest",
     "probe",
     "ProbeResult",
@@ -51,7 +53,14 @@ def test_catalog_and_byok_exports() -> None:
     assert {"Catalog", "load_catalog", "Provider", "Card", "Price", "Model"} <= set(
         revu.catalog.__all__
     )
-    assert {"routing_from_env", "fixed_mode", "SettingsError"} <= set(revu.byok.__all__)
+    assert {
+        "routing_from_env",
+        "fixed_mode",
+        "SettingsError",
+        "env_hint",
+        "env_diagnosis",
+        "setting_variable",
+    } <= set(revu.byok.__all__)
 
 
 def test_every_error_is_an_llm_error_with_a_hint() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 
 import pytest
 
+from revu.catalog import Thinking, Wire
 from revu.llm import (
     Gateway,
     GatewayEvent,
@@ -15,7 +17,9 @@ from revu.llm import (
     RateLimited,
     RetryPolicy,
     Routing,
+    Slot,
     Transient,
+    Unreachable,
 )
 from revu_emulator import EmulatorClient
 
@@ -99,6 +103,28 @@ async def test_the_call_deadline_bounds_retries(
         with pytest.raises(Transient):
             await gw.complete(ask())
     assert 2 <= emulator.stats()["requests_total"] <= 8
+
+
+async def test_a_host_that_does_not_resolve_fails_after_one_quick_retry() -> None:
+    slot = Slot(
+        name="main",
+        provider="moonshot",
+        wire=Wire.OPENAI,
+        base_url="https://api.moonshot.invalid/v1",  # .invalid never resolves
+        model="kimi-k2.6",
+        api_key="sk-x",
+        thinking=Thinking.OFF,
+    )
+    starts: list[GatewayEvent] = []
+    began = time.monotonic()
+    async with Gateway(  # the real policy: 6 attempts and ~31 s of backoff for what may heal
+        Routing(main=slot), on_event=lambda e: starts.append(e) if e.kind == "start" else None
+    ) as gw:
+        with pytest.raises(Unreachable) as caught:
+            await gw.complete(ask())
+    assert len(starts) == 2
+    assert time.monotonic() - began < 5
+    assert "cannot reach api.moonshot.invalid" in caught.value.hint
 
 
 def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:

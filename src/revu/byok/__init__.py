@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
-from revu.byok._env import SettingsError, fixed_mode, read_environment, routing_from_env
+from revu.byok._env import (
+    SettingsError,
+    env_diagnosis,
+    env_hint,
+    fixed_mode,
+    read_environment,
+    routing_from_env,
+    setting_variable,
+)
 
-__all__ = ["SettingsError", "fixed_mode", "read_environment", "routing_from_env"]
+__all__ = [
+    "SettingsError",
+    "env_diagnosis",
+    "env_hint",
+    "fixed_mode",
+    "read_environment",
+    "routing_from_env",
+    "setting_variable",
+]
 
 # Per-organization BYOK: validation, masking, resolution to slots, the service the server uses.
 from revu.byok._errors import (

@@ -1,20 +1,29 @@
 """Settings from the environment and `.env`: the Fixed Mode routing (docs/configuration.md).
 
 `REVU_LLM_*` configures the main slot and `REVU_FALLBACK_*` the fallback. An empty variable
-counts as unset. Every refusal is a `SettingsError` whose message names the variable to fix.
+counts as unset. Every refusal is a `SettingsError` whose message names the variable to fix,
+and `env_hint` / `env_diagnosis` word a gateway error's fixes as the variables to set.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
 from dotenv import dotenv_values
 
-from revu.catalog import Catalog, CatalogError, Provider, Thinking, load_catalog
-from revu.llm import OverrideError, Routing, Slot, parse_override
+from revu.catalog import BUILTIN_CATALOG, Catalog, CatalogError, Provider, Thinking, load_catalog
+from revu.llm import (
+    LLMError,
+    OverrideError,
+    Routing,
+    SettingFix,
+    Slot,
+    SlotName,
+    parse_override,
+)
 
 _PREFIX = {"main": "REVU_LLM_", "fallback": "REVU_FALLBACK_"}
 _FIELDS = (
@@ -183,6 +192,55 @@ def _api_key(prefix: str, env: Mapping[str, str], provider: Provider) -> str:
     if any(ch.isspace() for ch in key):
         raise SettingsError(f"{source} contains spaces: paste the key alone")
     return key
+
+
+def setting_variable(slot: SlotName, setting: str) -> str:
+    """The variable that sets a slot field: `REVU_LLM_PLAN`, `REVU_FALLBACK_MODEL`..."""
+    return _PREFIX[slot] + setting.upper()
+
+
+def env_hint(
+    hint: str,
+    fixes: Sequence[SettingFix],
+    slot: str | None,
+    provider: str | None = None,
+    *,
+    catalog: Catalog | None = None,
+) -> str:
+    """A context-free hint as a person configuring revu through the environment reads it: the
+    hint, then the variables to set ("...; set REVU_LLM_PLAN=code")."""
+    if not fixes:
+        return hint
+    failed: SlotName = "fallback" if slot == "fallback" else "main"
+    names = [_variable(fix, fix.slot or failed, provider, catalog) for fix in fixes]
+    then = "set " + " or ".join(dict.fromkeys(names))
+    return f"{hint}; {then}" if hint else then
+
+
+def env_diagnosis(error: LLMError, *, catalog: Catalog | None = None) -> str:
+    """`error.diagnosis()` with each slot's fixes worded as the variables to set (the CLI's)."""
+    return error.diagnosis(lambda e: env_hint(e.hint, e.fixes, e.slot, e.provider, catalog=catalog))
+
+
+def _variable(
+    fix: SettingFix, slot: SlotName, provider: str | None, catalog: Catalog | None
+) -> str:
+    name = setting_variable(slot, fix.setting)
+    if fix.value is not None:
+        return f"{name}={fix.value}"
+    if fix.setting == "api_key" and provider is not None:
+        known = (catalog or _catalog()).provider(provider)
+        if known is not None and known.key_env:
+            return f"{name} (or {known.key_env})"
+    return name
+
+
+def _catalog() -> Catalog:
+    """The user's catalog (their providers name key variables too), else the built-in one."""
+    try:
+        return load_catalog()
+    except CatalogError:
+        return BUILTIN_CATALOG
 
 
 def _limit(prefix: str, field: str, get: Callable[[str], str | None]) -> int | None:

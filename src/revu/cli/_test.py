@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
-from revu.byok import SettingsError, routing_from_env
+from revu.byok import SettingsError, env_hint, routing_from_env, setting_variable
 from revu.cli._app import app
-from revu.llm import ProbeResult, Slot, probe
+from revu.llm import ProbeResult, Slot, SlotName, probe
 
 
 @app.command("test")
@@ -43,7 +43,7 @@ def test_command(
     results = asyncio.run(_probe_all(slots))
     ok = all(r.ok for r in results)
     if as_json:
-        typer.echo(json.dumps({"ok": ok, "results": [r.to_json() for r in results]}, indent=2))
+        typer.echo(json.dumps({"ok": ok, "results": [_json(r) for r in results]}, indent=2))
     else:
         for result in results:
             _print(result)
@@ -52,6 +52,15 @@ def test_command(
 
 async def _probe_all(slots: list[Slot]) -> list[ProbeResult]:
     return list(await asyncio.gather(*(probe(s) for s in slots)))
+
+
+def _json(r: ProbeResult) -> dict[str, Any]:
+    """The API's shape, each fix with the variable that applies it (`REVU_FALLBACK_MODEL`)."""
+    out = r.to_json()
+    failed: SlotName = "fallback" if r.slot == "fallback" else "main"
+    for fix in out["fixes"]:
+        fix["variable"] = setting_variable(fix["slot"] or failed, fix["setting"])
+    return out
 
 
 def _print(r: ProbeResult) -> None:
@@ -63,7 +72,7 @@ def _print(r: ProbeResult) -> None:
         return
     typer.echo(f"  FAILED after {r.latency_s:.2f} s: {r.error_kind}: {r.message}")
     if r.hint:
-        typer.echo(f"  fix: {r.hint}")
+        typer.echo(f"  fix: {env_hint(r.hint, r.fixes, r.slot, r.provider)}")
     if r.models:
         shown = ", ".join(r.models[:12]) + (" …" if len(r.models) > 12 else "")
         typer.echo(f"  the endpoint lists: {shown}")

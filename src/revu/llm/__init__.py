@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from revu.llm._classify import setting
 from revu.llm._errors import (
     AccessTerminated,
     AuthError,
@@ -16,8 +15,11 @@ from revu.llm._errors import (
     Overloaded,
     QuotaExhausted,
     RateLimited,
+    Setting,
+    SettingFix,
     Timeout,
     Transient,
+    Unreachable,
 )
 from revu.llm._gateway import Gateway, GatewayEvent
 from revu.llm._http import REVIEW_TIMEOUT, http_client
@@ -76,11 +78,14 @@ __all__ = [
     "RateLimited",
     "RetryPolicy",
     "Routing",
+    "Setting",
+    "SettingFix",
     "Slot",
     "SlotName",
     "Thinking",
     "Timeout",
     "Transient",
+    "Unreachable",
     "Usage",
     "Wire",
     "build_body",
@@ -93,6 +98,5 @@ __all__ = [
     "permit",
     "probe",
     "sampling_conflicts",
-    "setting",
     "unreached",
 ]

@@ -3,11 +3,16 @@
 The status code alone is not enough: a 429 may be a full engine (retry), a rate limit (wait),
 or an empty wallet (never retry); a 403 may be a quota, a permission, or Kimi Code's client
 policy. Key shape and plan tell a wrong key from a key pasted for the wrong plan.
+
+Hints name settings in words and carry the fix as `SettingFix` values (see `_errors.py`): the
+same error reads right in a terminal and on the BYOK web page.
 """
 
 from __future__ import annotations
 
+import errno
 import re
+import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import TypedDict
 from urllib.parse import urlsplit
 
+from revu.catalog import BUILTIN_CATALOG, Plan
 from revu.llm._errors import (
     AccessTerminated,
     AuthError,
@@ -27,15 +33,27 @@ from revu.llm._errors import (
     Overloaded,
     QuotaExhausted,
     RateLimited,
+    SettingFix,
     Timeout,
     Transient,
+    Unreachable,
 )
 from revu.llm._types import Slot
 
-KIMI_CODE_KEY_PREFIX = "sk-kimi-"
-_CODE_URL = "https://api.kimi.com/coding/v1"
-_DEVELOPER_URL = "https://api.moonshot.ai/v1"
-_CHINA_URL = "https://api.moonshot.cn/v1"
+
+def _moonshot_plan(plan_id: str) -> Plan:
+    plan = BUILTIN_CATALOG.plan("moonshot", plan_id)
+    assert plan is not None, plan_id
+    return plan
+
+
+_CODE = _moonshot_plan("code")
+_DEVELOPER = _moonshot_plan("developer")
+_CHINA = _moonshot_plan("china")
+assert _CODE.key_prefix is not None
+_KIMI_KEY_PREFIX: str = _CODE.key_prefix
+
+_FALLBACK = SettingFix("provider", slot="fallback")  # "configure a fallback slot"
 
 
 @dataclass(frozen=True)
@@ -56,20 +74,11 @@ class _Context(TypedDict):
     retry_after: float | None
 
 
-def setting(slot: Slot, name: str) -> str:
-    """The variable that sets `name` for this slot: REVU_LLM_X or REVU_FALLBACK_X."""
-    return f"REVU_{'LLM' if slot.name == 'main' else 'FALLBACK'}_{name}"
-
-
-def _key_setting(slot: Slot) -> str:
-    usual = {
-        "moonshot": "MOONSHOT_API_KEY",
-        "openai": "OPENAI_API_KEY",
-        "anthropic": "ANTHROPIC_API_KEY",
-        "openrouter": "OPENROUTER_API_KEY",
-    }.get(slot.provider)
-    own = setting(slot, "API_KEY")
-    return f"{own} (or {usual})" if usual else own
+def _or_fallback(slot: Slot, advice: str) -> tuple[str, tuple[SettingFix, ...]]:
+    """`advice`, plus "or configure a fallback slot" when the main slot failed."""
+    if slot.name != "main":
+        return advice, ()
+    return f"{advice}, or configure a fallback slot", (_FALLBACK,)
 
 
 def retry_after_from(headers: Mapping[str, str], message: str = "") -> float | None:
@@ -111,8 +120,8 @@ def classify(refusal: Refusal, slot: Slot, *, models: Sequence[str] | None = Non
     if etype == "content_filter" or "high risk" in low or "content filter" in low:
         return ContentFiltered(
             text,
-            hint="the provider's content filter refused this prompt; another model may accept it "
-            f"({setting(slot, 'MODEL')})",
+            hint="the provider's content filter refused this prompt; another model may accept it",
+            fixes=(SettingFix("model"),),
             **ctx,
         )
     if status in (400, 413) and _is_context_overflow(low):
@@ -124,53 +133,58 @@ def classify(refusal: Refusal, slot: Slot, *, models: Sequence[str] | None = Non
         )
     if status == 401:
         return _unauthorized(text, slot, ctx)
-    if status == 402 and slot.provider != "moonshot":
-        return QuotaExhausted(text, hint=_quota_hint(slot, low), **ctx)
-    if status == 402:
-        return QuotaExhausted(
-            text,
-            hint="Kimi Code could not verify your membership: check the subscription at "
-            "kimi.com/code, or configure a fallback (REVU_FALLBACK_PROVIDER)",
-            **ctx,
+    if status == 402 and slot.provider == "moonshot":
+        hint, fixes = _or_fallback(
+            slot,
+            "Kimi Code could not verify your membership: check the subscription at kimi.com/code",
         )
+        return QuotaExhausted(text, hint=hint, fixes=fixes, **ctx)
+    if status == 402:
+        hint, fixes = _or_fallback(slot, _quota_advice(slot, low))
+        return QuotaExhausted(text, hint=hint, fixes=fixes, **ctx)
     if etype == "access_terminated_error" or "access terminated" in low:
         return AccessTerminated(
             text,
             hint="the Kimi Code endpoint admits only the coding agents Kimi approves, and revu "
             "identifies itself honestly (it will not pose as another client): use a Developer "
-            f"API key instead ({setting(slot, 'PLAN')}=developer, {_DEVELOPER_URL})",
+            f"API key instead ({_DEVELOPER.base_url})",
+            fixes=(SettingFix("plan", "developer"), SettingFix("api_key")),
             **ctx,
         )
     if _is_quota(etype, low, status):
-        return QuotaExhausted(text, hint=_quota_hint(slot, low), **ctx)
+        hint, fixes = _or_fallback(slot, _quota_advice(slot, low))
+        return QuotaExhausted(text, hint=hint, fixes=fixes, **ctx)
     if status == 403:
         return AuthError(
             text,
-            hint=f"this key may not use this API or model: check its permissions on the "
-            f"provider's console, or use another key ({_key_setting(slot)})",
+            hint="this key may not use this API or model: check its permissions on the "
+            "provider's console, or use another key",
+            fixes=(SettingFix("api_key"),),
             **ctx,
         )
     if status == 404:
         # "Not found the model X" names it; a 404 that names no model is a wrong path.
         if "model" in low:
-            return ModelNotFound(text, hint=_model_hint(slot, models), **ctx)
+            return ModelNotFound(
+                text, hint=_model_hint(slot, models), fixes=(SettingFix("model"),), **ctx
+            )
         return EndpointMismatch(
             text,
-            hint=f"{slot.base_url} has no chat endpoint: check {setting(slot, 'BASE_URL')}",
+            hint=f"{slot.base_url} has no chat endpoint: check the base URL",
+            fixes=(SettingFix("base_url"),),
             **ctx,
         )
     if etype in ("engine_overloaded_error", "overloaded_error") or "overloaded" in low:
-        return Overloaded(
-            text,
-            hint="the provider is overloaded right now; revu backs off and retries — try again "
-            "later or configure a fallback (REVU_FALLBACK_*)",
-            **ctx,
+        hint, fixes = _or_fallback(
+            slot, "the provider is overloaded right now; revu backs off and retries: try later"
         )
+        return Overloaded(text, hint=hint, fixes=fixes, **ctx)
     if status == 429:
         return RateLimited(
             text,
-            hint=f"the provider's rate limit was reached: set {setting(slot, 'MAX_CONCURRENT')}, "
-            f"{setting(slot, 'RPM')} or {setting(slot, 'TPM')} to your account's tier",
+            hint="the provider's rate limit was reached: set the slot's max concurrency, RPM or "
+            "TPM to your account's tier",
+            fixes=(SettingFix("max_concurrent"), SettingFix("rpm"), SettingFix("tpm")),
             **ctx,
         )
     if status in (408, 504):
@@ -190,13 +204,15 @@ def classify(refusal: Refusal, slot: Slot, *, models: Sequence[str] | None = Non
         return BadRequest(
             text,
             hint="this model accepts only its own fixed sampling: remove temperature/top_p from "
-            f"{setting(slot, 'OVERRIDE_JSON')}",
+            "the custom JSON override",
+            fixes=(SettingFix("override_json"),),
             **ctx,
         )
     return BadRequest(
         text,
-        hint=f"the provider refused revu's request; check {setting(slot, 'OVERRIDE_JSON')} if "
-        "set, else this is a revu bug worth reporting",
+        hint="the provider refused revu's request; check the custom JSON override if set, else "
+        "this is a revu bug worth reporting",
+        fixes=(SettingFix("override_json"),),
         **ctx,
     )
 
@@ -228,72 +244,63 @@ def _is_quota(etype: str, low: str, status: int | None) -> bool:
     )
 
 
-def _quota_hint(slot: Slot, low: str) -> str:
+def _quota_advice(slot: Slot, low: str) -> str:
     if "usage limit" in low:
-        return (
-            "the Kimi Code usage limit for this period is used up: wait for the window to reset, "
-            "or configure a fallback (REVU_FALLBACK_PROVIDER, REVU_FALLBACK_API_KEY)"
-        )
+        return "the Kimi Code usage limit for this period is used up: wait for the window to reset"
     console = {
         "moonshot": "platform.moonshot.cn" if slot.plan == "china" else "platform.moonshot.ai",
         "openai": "platform.openai.com",
         "anthropic": "console.anthropic.com",
         "openrouter": "openrouter.ai",
     }.get(slot.provider, "the provider's console")
-    return (
-        f"the account has no balance or quota left: top it up at {console}, or configure a "
-        "fallback (REVU_FALLBACK_PROVIDER, REVU_FALLBACK_API_KEY)"
-    )
+    return f"the account has no balance or quota left: top it up at {console}"
 
 
 def _model_hint(slot: Slot, models: Sequence[str] | None) -> str:
-    var = setting(slot, "MODEL")
     if models:
         shown = ", ".join(models[:12]) + (" …" if len(models) > 12 else "")
-        return f"{slot.base_url} does not serve {slot.model!r}; it lists: {shown}. Set {var}"
-    return f"{slot.base_url} does not serve {slot.model!r} to this key: set {var}"
+        return f"{slot.base_url} does not serve {slot.model!r}; it lists: {shown}. Choose one"
+    return f"{slot.base_url} does not serve {slot.model!r} to this key: choose another model"
 
 
 def _unauthorized(text: str, slot: Slot, ctx: _Context) -> LLMError:
-    plan_var = setting(slot, "PLAN")
-    key_var = _key_setting(slot)
+    key = SettingFix("api_key")
     if slot.provider == "moonshot":
-        kimi_key = slot.api_key.startswith(KIMI_CODE_KEY_PREFIX)
+        kimi_key = slot.api_key.startswith(_KIMI_KEY_PREFIX)
         platform = _moonshot_platform(slot)
         if kimi_key and platform != "code":
             return EndpointMismatch(
                 text,
-                hint=f"this is a Kimi Code key: choose the Kimi Code Plan ({plan_var}=code, "
-                f"{_CODE_URL})",
+                hint=f"this is a Kimi Code key: choose the Kimi Code Plan ({_CODE.base_url})",
+                fixes=(SettingFix("plan", "code"),),
                 **ctx,
             )
         if not kimi_key and platform == "code":
             return EndpointMismatch(
                 text,
-                hint=f"this is not a Kimi Code key (those start with {KIMI_CODE_KEY_PREFIX}): "
-                f"choose the Developer API ({plan_var}=developer, {_DEVELOPER_URL}; "
-                f"{plan_var}=china for a platform.moonshot.cn key) or paste your sk-kimi- key",
+                hint=f"this is not a Kimi Code key (those start with {_KIMI_KEY_PREFIX}): choose "
+                f"the Developer API ({_DEVELOPER.base_url}; the mainland China plan for a "
+                f"platform.moonshot.cn key), or use your {_KIMI_KEY_PREFIX} key",
+                fixes=(SettingFix("plan", "developer"), SettingFix("plan", "china"), key),
                 **ctx,
             )
         if platform == "china":
             return AuthError(
                 text,
-                hint=f"api.moonshot.cn refused the key: check {key_var}; a key from "
-                f"platform.moonshot.ai needs {plan_var}=developer ({_DEVELOPER_URL})",
+                hint="api.moonshot.cn refused the key: check it; a key from platform.moonshot.ai "
+                f"needs the Developer API ({_DEVELOPER.base_url})",
+                fixes=(key, SettingFix("plan", "developer")),
                 **ctx,
             )
         if platform == "developer":
             return AuthError(
                 text,
-                hint=f"api.moonshot.ai refused the key: check {key_var}; a key from "
-                f"platform.moonshot.cn needs {plan_var}=china ({_CHINA_URL})",
+                hint="api.moonshot.ai refused the key: check it; a key from platform.moonshot.cn "
+                f"needs the mainland China plan ({_CHINA.base_url})",
+                fixes=(key, SettingFix("plan", "china")),
                 **ctx,
             )
-    return AuthError(
-        text,
-        hint=f"the provider refused the key: check {key_var}",
-        **ctx,
-    )
+    return AuthError(text, hint="the provider refused the key: check it", fixes=(key,), **ctx)
 
 
 def _moonshot_platform(slot: Slot) -> str | None:
@@ -309,18 +316,50 @@ def _moonshot_platform(slot: Slot) -> str | None:
     return slot.plan
 
 
-def unreachable(slot: Slot, detail: str) -> Transient:
-    """A connection that never got an answer (DNS, refused, reset)."""
+def unreachable(slot: Slot, exc: BaseException) -> Transient:
+    """A connection that failed: `Unreachable` when there is none to be had (the name does not
+    resolve, nothing listens, no route), `Transient` when it broke off (reset, closed early)."""
     host = urlsplit(slot.base_url).hostname or slot.base_url
     if host.endswith("moonshot.cn"):
         hint = (
             f"cannot reach {host}: it may be unreachable from outside mainland China; there, use "
-            f"{setting(slot, 'PLAN')}=developer (api.moonshot.ai)"
+            f"the Developer API ({urlsplit(_DEVELOPER.base_url).hostname})"
         )
+        fixes: tuple[SettingFix, ...] = (SettingFix("plan", "developer"),)
     else:
-        hint = f"cannot reach {host}: check the network and {setting(slot, 'BASE_URL')}"
-    return Transient(
-        f"connection failed: {detail}", hint=hint, slot=slot.name, provider=slot.provider
+        hint = f"cannot reach {host}: check the network and the base URL"
+        fixes = (SettingFix("base_url"),)
+    cause = exc.__cause__ or exc  # the SDK's own error only says "Connection error."
+    detail = f"{type(cause).__name__}: {cause}".rstrip(": ")
+    kind = Unreachable if _never_connected(exc) else Transient
+    return kind(
+        f"connection failed: {detail}",
+        hint=hint,
+        fixes=fixes,
+        slot=slot.name,
+        provider=slot.provider,
+    )
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and what caused it, outermost first (SDK error, httpx2, httpcore2, socket)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+_NO_ROUTE = (errno.ENETUNREACH, errno.EHOSTUNREACH)
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """No such host, connection refused, or no route: nothing a few seconds will change."""
+    return any(
+        isinstance(e, socket.gaierror | ConnectionRefusedError)
+        or (isinstance(e, OSError) and e.errno in _NO_ROUTE)
+        for e in _chain(exc)
     )
 
 

@@ -3,15 +3,53 @@
 Each class says whether revu's own retry loop may try again (`retryable`) and whether the
 fallback slot should be asked (`failover`). The classification from HTTP answers lives in
 `_classify.py`.
+
+A hint reads right wherever it is shown (a terminal, the BYOK web page, the JSON API): it
+names settings in words ("choose the Kimi Code Plan"), never environment variables. The
+settings to change travel beside it as `SettingFix` values, which each surface words its own
+way (`revu.byok.env_hint` adds "set REVU_LLM_PLAN=code" for the environment).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from revu.llm._types import SlotName
+
+Setting = Literal[
+    "provider",
+    "plan",
+    "model",
+    "api_key",
+    "base_url",
+    "max_concurrent",
+    "rpm",
+    "tpm",
+    "thinking",
+    "override_json",
+]
+
+
+@dataclass(frozen=True)
+class SettingFix:
+    """One slot setting whose change may fix an error.
+
+    `setting` is a slot field as the BYOK API names it (the environment's variable is the same
+    name in upper case after REVU_LLM_ or REVU_FALLBACK_). `value` is the value to choose when
+    revu knows it ("code"), else None: the person supplies it (their key, another model).
+    `slot` names another slot than the one that failed ("configure a fallback").
+    """
+
+    setting: Setting
+    value: str | None = None
+    slot: SlotName | None = None
 
 
 class LLMError(Exception):
-    """A call to a model failed. `hint` is one line telling a person what to do."""
+    """A call to a model failed. `hint` is one line telling a person what to do; `fixes` are
+    the settings whose change may help, any one of them (empty: nothing to set, e.g. retry)."""
 
     retryable = False  # revu may try the same slot again after a pause
     failover = False  # the fallback slot may answer instead
@@ -27,21 +65,29 @@ class LLMError(Exception):
         slot: str | None = None,
         provider: str | None = None,
         retry_after: float | None = None,
+        fixes: Sequence[SettingFix] = (),
     ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.fixes = tuple(fixes)
         self.status = status
         self.error_type = error_type
         self.slot = slot
         self.provider = provider
         self.retry_after = retry_after
 
-    def diagnosis(self) -> str:
-        """The error in one line: class, message, and what to do."""
-        where = f"{self.slot} slot ({self.provider})" if self.slot else (self.provider or "")
+    def diagnosis(self, hint: Callable[[LLMError], str] | None = None) -> str:
+        """The error in one line: where, class, message, and what to do.
+
+        `hint` words the advice for one settings surface (see `revu.byok.env_hint`); by
+        default the context-free `.hint`.
+        """
+        provider = f" ({self.provider})" if self.provider else ""
+        where = f"{self.slot} slot{provider}" if self.slot else (self.provider or "")
         head = f"{where}: " if where else ""
-        tail = f" — {self.hint}" if self.hint else ""
+        advice = hint(self) if hint is not None else self.hint
+        tail = f" — {advice}" if advice else ""
         return f"{head}{type(self).__name__}: {self.message}{tail}"
 
 
@@ -120,6 +166,16 @@ class Timeout(Transient):
     kind = "timeout"
 
 
+class Unreachable(Transient):
+    """No connection at all: the host name does not resolve, or nothing listens there.
+
+    Unlike a dropped connection this does not heal within seconds, so the retry policy tries
+    it again only once, quickly, before the fallback is asked.
+    """
+
+    kind = "unreachable"
+
+
 class BadRequest(LLMError):
     """The provider refused the request's shape: a bug in revu (or in the custom override)."""
 
@@ -140,3 +196,7 @@ class NoSlotAnswered(LLMError):
             status=self.errors[-1].status if self.errors else None,
             error_type=self.errors[-1].error_type if self.errors else None,
         )
+
+    def diagnosis(self, hint: Callable[[LLMError], str] | None = None) -> str:
+        """Each slot's diagnosis (its own hint and fixes), in one line."""
+        return "no slot could answer: " + "; ".join(e.diagnosis(hint) for e in self.errors)

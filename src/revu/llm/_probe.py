@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from revu.catalog import Catalog, Thinking, load_catalog
-from revu.llm._errors import LLMError
+from revu.llm._errors import LLMError, SettingFix
 from revu.llm._gateway import namespace_for
 from revu.llm._http import http_client
 from revu.llm._protocols import make_protocol
@@ -31,7 +31,11 @@ _PROBE_PROMPT = "Reply with the single word: ok"
 
 @dataclass(frozen=True)
 class ProbeResult:
-    """What the probe found; `to_json()` is the shape of `revu test --json` and the API."""
+    """What the probe found; `to_json()` is the shape of `revu test --json` and the API.
+
+    On failure: `error_kind` (the LLMError class name), `message`, `hint` (context-free words)
+    and `fixes` (the settings whose change may help, see `SettingFix`).
+    """
 
     ok: bool
     latency_s: float
@@ -44,6 +48,7 @@ class ProbeResult:
     error_kind: str | None = None
     message: str = ""
     hint: str = ""
+    fixes: list[SettingFix] = field(default_factory=list)
     models: list[str] = field(default_factory=list)
     reply: str = ""
 
@@ -72,12 +77,12 @@ async def probe(
     began = time.monotonic()
     try:
         answer = await protocol.send(body)
+        latency = time.monotonic() - began
     except LLMError as error:
         latency = time.monotonic() - began
         models: list[str] = []
         with contextlib.suppress(LLMError):  # a key that cannot list models still gets its hint
             models = await protocol.list_models()
-        await protocol.aclose()
         return _result(
             slot,
             ok=False,
@@ -85,10 +90,11 @@ async def probe(
             error_kind=type(error).__name__,
             message=error.message,
             hint=error.hint,
+            fixes=list(error.fixes),
             models=models,
         )
-    latency = time.monotonic() - began
-    await protocol.aclose()
+    finally:
+        await protocol.aclose()
     return _result(slot, ok=True, latency_s=latency, reply=answer.content.strip())
 
 

@@ -67,12 +67,10 @@ class ChatProtocol(ABC):
         return error
 
     def _transport(self, exc: BaseException) -> LLMError:
-        if isinstance(exc, openai.APITimeoutError | anthropic.APITimeoutError):
-            return timed_out(self.slot, _read_timeout(self.http))
-        if isinstance(exc, httpx2.TimeoutException):
-            return timed_out(self.slot, _read_timeout(self.http))
-        cause = exc.__cause__ or exc
-        return unreachable(self.slot, f"{type(cause).__name__}: {cause}".rstrip(": "))
+        timeouts = (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException)
+        if isinstance(exc, timeouts):
+            return timed_out(self.slot, self.http.timeout.read)
+        return unreachable(self.slot, exc)
 
 
 def make_protocol(slot: Slot, http: httpx2.AsyncClient) -> ChatProtocol:
@@ -96,10 +94,6 @@ def _refusal(status: int | None, body: object, headers: Mapping[str, str]) -> Re
         message=text,
         retry_after=retry_after_from(headers, text),
     )
-
-
-def _read_timeout(http: httpx2.AsyncClient) -> float | None:
-    return http.timeout.read
 
 
 class OpenAIChat(ChatProtocol):

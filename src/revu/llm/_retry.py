@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from revu.llm._errors import LLMError, RateLimited
+from revu.llm._errors import LLMError, RateLimited, Unreachable
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class RetryPolicy:
     """
 
     max_attempts: int = 6  # attempts per slot for retryable errors (overloaded, transient)
+    unreachable_attempts: int = 2  # no such host, connection refused: one quick retry only
     base_delay_s: float = 1.0  # first backoff; doubles per attempt
     max_delay_s: float = 30.0  # cap of one computed backoff (an advertised wait is honoured)
     jitter: float = 0.5  # backoffs spread over ±jitter/2 so that a burst does not retry in step
@@ -38,4 +39,6 @@ class RetryPolicy:
         if isinstance(error, RateLimited):
             # Waits are paced by the provider's advice; the count only stops a zero-wait loop.
             return waited_on_limits > self.rate_limit_wait_s or attempt >= 4 * self.max_attempts
+        if isinstance(error, Unreachable):  # a name that does not resolve will not in 30 s
+            return attempt >= min(self.unreachable_attempts, self.max_attempts)
         return attempt >= self.max_attempts
