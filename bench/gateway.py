@@ -23,31 +23,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from openai import AsyncOpenAI
 
 from revu.catalog import Thinking, Wire
 from revu.llm import ChatMessage, ChatRequest, Gateway, Routing, Slot
-from revu_emulator import EmulatorClient
+from revu_emulator import EmulatorClient, EmulatorProcess
 
-BIN = Path(sys.executable).parent
 PROMPT = "Reply with one word."
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [str(BIN / "revu-emulator"), "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    if "listening on " not in line:
-        proc.kill()
-        raise SystemExit(f"bench: the emulator did not start (it said: {line or 'nothing'})")
-    return proc, line.rsplit(" ", 1)[-1]
 
 
 def slot(emulator: EmulatorClient, platform: str, key: str, model: str) -> Slot:
@@ -151,8 +135,7 @@ async def _bare_burst(s: Slot, burst: int, cap: int) -> float:
     return elapsed
 
 
-async def run(args: argparse.Namespace, url: str) -> None:
-    emulator = EmulatorClient(url)
+async def run(args: argparse.Namespace, emulator: EmulatorClient) -> None:
     emulator.reset()
     o = await overhead(emulator, args.calls)
     s = await saturation(emulator, args.burst, args.latency)
@@ -177,12 +160,8 @@ def main() -> int:
     parser.add_argument("--burst", type=int, default=300, help="calls submitted at once")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per answer")
     args = parser.parse_args()
-    proc, url = start_emulator()
-    try:
-        asyncio.run(run(args, url))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with EmulatorProcess() as emulator:
+        asyncio.run(run(args, emulator.client))
     return 0
 
 

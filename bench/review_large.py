@@ -20,7 +20,6 @@ import asyncio
 import json
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,24 +27,11 @@ from pathlib import Path
 from revu.byok import routing_from_env
 from revu.llm import Gateway
 from revu.review import ReviewConfig, load_changes, review_changes
-from revu_emulator import EmulatorClient
+from revu_emulator import EmulatorProcess
 
-BIN = Path(sys.executable).parent
 MODEL = "kimi-k2-0905-preview"
 KEY = "sk-bench-review"
 IDENTITY = ("-c", "user.name=revu bench", "-c", "user.email=bench@revu.invalid")
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [str(BIN / "revu-emulator"), "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    if "listening on " not in line:
-        proc.kill()
-        raise SystemExit(f"bench: the emulator did not start (it said: {line or 'nothing'})")
-    return proc, line.rsplit(" ", 1)[-1]
 
 
 def git(root: Path, *args: str) -> None:
@@ -148,9 +134,8 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    proc, url = start_emulator()
-    try:
-        emulator = EmulatorClient(url)
+    with EmulatorProcess() as process:
+        emulator = process.client
         emulator.configure(
             ttft_base_s=args.ttft,
             ttft_per_token_s=args.per_token,
@@ -161,12 +146,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "repo"
             mix = make_repo(root, args.files, args.seed, args.large_hunks)
-            result, loaded, wall = asyncio.run(review(root, url, args.cap))
+            result, loaded, wall = asyncio.run(review(root, process.url, args.cap))
         chats = [r for r in emulator.requests() if r["path"].endswith("/chat/completions")]
         stats = emulator.stats()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
     answered = [r for r in chats if r["status"] == 200]
     latencies = [

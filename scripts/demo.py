@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from revu_emulator import EmulatorClient
+from revu_emulator import EmulatorClient, EmulatorError, EmulatorProcess
 
 BIN = Path(sys.executable).parent
 GIT_IDENTITY = ("-c", "user.name=revu demo", "-c", "user.email=demo@revu.invalid")
@@ -52,20 +52,6 @@ CART_AFTER = (
 '''
 )
 BUG_LINE = "        return self.total() / count"
-
-
-def start_emulator() -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [str(BIN / "revu-emulator"), "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline().strip()
-    if "listening on " not in line:
-        proc.kill()
-        raise SystemExit(f"demo: the emulator did not start (it said: {line or 'nothing'})")
-    return proc, line.rsplit(" ", 1)[-1]
 
 
 def git(root: Path, *args: str) -> None:
@@ -116,39 +102,33 @@ def revu_environment(url: str) -> dict[str, str]:
 
 
 def main() -> int:
-    emulator_proc, url = start_emulator()
     try:
-        emulator = EmulatorClient(url)
-        with tempfile.TemporaryDirectory(prefix="revu-demo-") as tmp:
-            sample = Path(tmp) / "sample"
-            line = make_sample(sample)
-            script_the_bug(emulator, line)
-            print(f"demo: Moonshot emulator at {url}", flush=True)
-            print(f"demo: sample repository with an uncommitted change at {sample}", flush=True)
-            print("demo: $ revu review\n", flush=True)
-            review = subprocess.run(
-                [str(BIN / "revu"), "review", str(sample)],
-                env=revu_environment(url),
-                cwd=tmp,  # no .env from wherever make was run
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        sys.stdout.write(review.stdout)
-        sys.stderr.write(review.stderr)
-        found = (
-            review.returncode == 0 and TITLE in review.stdout and f"line {line}" in review.stdout
+        emulator = EmulatorProcess().start()
+    except EmulatorError as exc:
+        raise SystemExit(f"demo: {exc}") from None
+    with emulator, tempfile.TemporaryDirectory(prefix="revu-demo-") as tmp:
+        sample = Path(tmp) / "sample"
+        line = make_sample(sample)
+        script_the_bug(emulator.client, line)
+        print(f"demo: Moonshot emulator at {emulator.url}", flush=True)
+        print(f"demo: sample repository with an uncommitted change at {sample}", flush=True)
+        print("demo: $ revu review\n", flush=True)
+        review = subprocess.run(
+            [str(BIN / "revu"), "review", str(sample)],
+            env=revu_environment(emulator.url),
+            cwd=tmp,  # no .env from wherever make was run
+            capture_output=True,
+            text=True,
+            check=False,
         )
-        if found:
-            print("\ndemo: ok, revu found the planted bug on shop/cart.py line", line)
-            return 0
-        print(
-            f"\ndemo: FAILED, the planted finding was not printed (revu exit {review.returncode})"
-        )
-        return 1
-    finally:
-        emulator_proc.terminate()
-        emulator_proc.wait(timeout=10)
+    sys.stdout.write(review.stdout)
+    sys.stderr.write(review.stderr)
+    found = review.returncode == 0 and TITLE in review.stdout and f"line {line}" in review.stdout
+    if found:
+        print("\ndemo: ok, revu found the planted bug on shop/cart.py line", line)
+        return 0
+    print(f"\ndemo: FAILED, the planted finding was not printed (revu exit {review.returncode})")
+    return 1
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 import revu_emulator
-from revu_emulator import EmulatorClient
+from revu_emulator import EmulatorClient, EmulatorError, EmulatorProcess
 
 
 def _get(url: str, key: str) -> dict[str, object]:
@@ -31,17 +33,7 @@ def test_cli_prints_its_url_and_serves(tmp_path: Path) -> None:
         )
     )
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "revu_emulator",
-            "--port",
-            "0",
-            "--seed",
-            "5",
-            "--config",
-            str(config),
-        ],
+        [sys.executable, "-m", "revu_emulator", "--port", "0", "--config", str(config)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -58,13 +50,33 @@ def test_cli_prints_its_url_and_serves(tmp_path: Path) -> None:
             "cash_balance": 3,
         }
         client = EmulatorClient(url)
-        assert client.config()["faults"]["seed"] == 5
         client.reset()  # the file's keys and scripts survive a reset
         assert _get(f"{url}/china/v1/models", "sk-from-file")["data"]
         assert client.config()["ttft_base_s"] == 0.01
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
+
+
+def test_emulator_process_starts_serves_and_stops() -> None:
+    with EmulatorProcess("--seed", "5") as emulator:
+        assert emulator.url.startswith("http://127.0.0.1:")
+        assert emulator.client.config()["faults"]["seed"] == 5
+        assert _get(emulator.client.base_url("code") + "/models", "sk-kimi-emulator")["data"]
+        url = emulator.url
+    with pytest.raises(EmulatorError, match="unreachable"):
+        EmulatorClient(url, timeout_s=2).config()  # stopped: nothing listens any more
+    with pytest.raises(EmulatorError, match="not running"):
+        _ = emulator.url
+
+
+def test_emulator_process_that_cannot_start_says_why(tmp_path: Path) -> None:
+    config = tmp_path / "bad.json"
+    config.write_text('{"ttft_base_s": "slow"}')
+    with pytest.raises(EmulatorError) as caught:
+        EmulatorProcess("--config", str(config)).start()
+    assert "revu-emulator did not start" in str(caught.value)
+    assert "ttft_base_s must be a number >= 0.0, got 'slow'" in str(caught.value)
 
 
 def test_cli_explains_a_bad_config(tmp_path: Path) -> None:
@@ -86,6 +98,7 @@ def test_public_names_stay_put() -> None:
     assert revu_emulator.__all__ == [
         "EmulatorClient",
         "EmulatorError",
+        "EmulatorProcess",
         "EmulatorServer",
         "key_label",
     ]
