@@ -178,8 +178,11 @@ def test_no_slot_answering_exits_3_with_both_diagnoses(
     assert result.exit_code == 3
     lines = result.stderr.splitlines()
     assert lines[0] == "revu: no model could answer:"
-    assert any(line.strip().startswith("main slot") for line in lines[1:])
-    assert any(line.strip().startswith("fallback slot") for line in lines[1:])
+    (main,) = [line for line in lines[1:] if line.strip().startswith("main slot")]
+    (fallback,) = [line for line in lines[1:] if line.strip().startswith("fallback slot")]
+    # Each slot's fix is worded as the variable that sets it, once however many calls failed.
+    assert "set REVU_LLM_API_KEY" in main and "set REVU_FALLBACK_API_KEY" in fallback
+    assert len(lines) == 3
     data = json.loads(result.stdout)
     assert data["findings"] == [] and "src/stats.py" in [
         s["path"] for s in data["coverage"]["skipped"]

@@ -217,8 +217,8 @@ async def test_no_slot_answering_is_reported_with_both_diagnoses(
     result = await run_review(repo.root, env=env)
     assert result.no_slot_answered and result.findings == ()
     assert {s.path for s in result.coverage.skipped} == {"src/stats.py", "src/names.py"}
-    assert any(d.startswith("main slot") for d in result.diagnoses)
-    assert any(d.startswith("fallback slot") for d in result.diagnoses)
+    assert {e.slot for e in result.slot_errors} == {"main", "fallback"}
+    assert len(result.slot_errors) == 2  # once per slot, not once per call
 
 
 async def test_too_long_for_the_model_is_split_and_still_reviewed(

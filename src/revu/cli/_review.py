@@ -19,7 +19,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from revu.byok import SettingsError, routing_from_env
+from revu.byok import SettingsError, env_diagnosis, routing_from_env
 from revu.cli._app import app
 from revu.llm import Gateway, GatewayEvent, Routing
 from revu.review import (
@@ -97,7 +97,7 @@ def review_command(
     sys.stdout.flush()
     if result.no_slot_answered:
         typer.echo("revu: no model could answer:", err=True)
-        for diagnosis in result.diagnoses:
+        for diagnosis in dict.fromkeys(env_diagnosis(e) for e in result.slot_errors):
             typer.echo(f"  {diagnosis}", err=True)
         raise typer.Exit(EXIT_NO_SLOT)
     if fail_on is not None and any(f.severity.at_least(fail_on) for f in result.findings):

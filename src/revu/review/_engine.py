@@ -105,7 +105,6 @@ async def review_changes(
     answered = len(total.completions)
     slot_failures = len(total.slot_errors)
     model, fallback_used = _who_answered(gateway, total.completions)
-    diagnoses = tuple(dict.fromkeys(_diagnoses(total.slot_errors)))
     notes = changes.notes + tuple(total.notes)
     result = ReviewResult(
         findings=tuple(findings),
@@ -119,7 +118,7 @@ async def review_changes(
         calls_answered=answered,
         calls_failed=len(total.failed),
         no_slot_answered=answered == 0 and slot_failures > 0,
-        diagnoses=diagnoses,
+        slot_errors=_distinct(total.slot_errors),
         notes=notes,
     )
     return replace(result, summary=summarize(result, changes, omitted))
@@ -140,14 +139,10 @@ def _failures(failed: list[SkippedFile], answered: set[str]) -> tuple[SkippedFil
     return tuple(out)
 
 
-def _diagnoses(errors: list[LLMError]) -> list[str]:
-    lines: list[str] = []
-    for exc in errors:
-        if isinstance(exc, NoSlotAnswered):
-            lines.extend(e.diagnosis() for e in exc.errors)
-        else:
-            lines.append(exc.diagnosis())
-    return lines
+def _distinct(errors: list[LLMError]) -> tuple[LLMError, ...]:
+    """Each slot's failures once (every call of a review tends to fail the same way)."""
+    flat = [e for exc in errors for e in (exc.errors if isinstance(exc, NoSlotAnswered) else [exc])]
+    return tuple({e.diagnosis(): e for e in flat}.values())
 
 
 def _who_answered(gateway: Gateway, completions: list[Completion]) -> tuple[ModelInfo, bool]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from revu.llm import Usage
+from revu.llm import LLMError, Usage
 from revu.review._filter import SkippedFile
 from revu.review._findings import Finding
 
@@ -43,7 +43,9 @@ class ReviewResult:
     calls_answered: int = 0
     calls_failed: int = 0
     no_slot_answered: bool = False  # every call failed for want of a slot: exit code 3
-    diagnoses: tuple[str, ...] = ()  # one line per distinct failure, for people
+    # Each distinct failure of a slot; a surface words their fixes its own way
+    # (`revu.byok.env_diagnosis` for the CLI).
+    slot_errors: tuple[LLMError, ...] = ()
     notes: tuple[str, ...] = ()  # how the change was read; the summary ends with them
 
     def to_json(self) -> dict[str, Any]:
