@@ -299,7 +299,7 @@ class RedisLimiter:
         for waiter in heads:
             args += [waiter.id, waiter.tokens]
         names = state.names
-        keys = [*names.windows(), names.cooldown]
+        keys = [*names.expiring(), names.cooldown]
         why, wait_ms, admitted = await self._scripts.acquire(keys=keys, args=args)
         for waiter in fresh:
             waiter.registered = True
@@ -418,7 +418,7 @@ class RedisLimiter:
                     continue
                 args: list[str | int] = [ttl_ms, idle_ms, len(leases), *leases, *tickets]
                 try:
-                    lost = await self._scripts.renew(keys=state.names.windows(), args=args)
+                    lost = await self._scripts.renew(keys=state.names.expiring(), args=args)
                 except (RedisError, OSError) as exc:
                     log.warning(
                         "revu limiter: cannot renew leases on Redis (%s); they lapse in %g s",

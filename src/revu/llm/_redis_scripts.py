@@ -8,6 +8,7 @@ Redis Cluster they live in one slot:
 - `tickets`  ZSET ticket id -> expiry (ms): liveness of those tickets (renewed while waiting)
 - `starts`   ZSET lease id -> start (ms): the last minute's calls (RPM)
 - `tokens`   ZSET "id|tokens" -> start (ms): the last minute's tokens (TPM)
+- `spent`    STRING: the sum of `tokens`, kept with it (recounted if it goes missing)
 - `cooldown` STRING with an expiry: no new call until it is gone
 
 A ticket id is the id of the lease it becomes. Every script is idempotent, because the client
@@ -31,6 +32,7 @@ class KeyNames:
     tickets: str
     starts: str
     tokens: str
+    spent: str
     cooldown: str
     channel: str
 
@@ -43,13 +45,14 @@ class KeyNames:
             tickets=f"{base}:tickets",
             starts=f"{base}:starts",
             tokens=f"{base}:tokens",
+            spent=f"{base}:spent",
             cooldown=f"{base}:cooldown",
             channel=f"{base}:free",
         )
 
-    def windows(self) -> list[str]:
-        """The sorted sets, in the order ACQUIRE and RENEW take them."""
-        return [self.leases, self.queue, self.tickets, self.starts, self.tokens]
+    def expiring(self) -> list[str]:
+        """The keys that expire when idle, in the order ACQUIRE and RENEW take them."""
+        return [self.leases, self.queue, self.tickets, self.starts, self.tokens, self.spent]
 
 
 # Shared head: server time in ms (TIME is allowed in scripts since effects replication).
@@ -58,7 +61,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 """
 
-# KEYS: leases, queue, tickets, starts, tokens, cooldown
+# KEYS: leases, queue, tickets, starts, tokens, spent, cooldown
 # ARGV: cap, rpm, tpm (0 = no limit), ttl_ms, idle_ms, channel, n_fresh,
 #       n_fresh ticket ids to register, then (id, tokens) pairs of candidates in FIFO order.
 # Returns {why, wait_ms, {admitted ids}}: why is '' when every candidate was admitted, else
@@ -70,8 +73,12 @@ ACQUIRE = (
 local cap, rpm, tpm = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local ttl, idle, channel = tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local n_fresh = tonumber(ARGV[7])
-local leases, queue, tickets, starts, spent, cooldown =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local leases, queue, tickets, starts, window, spent, cooldown =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+
+local function amount(member)
+  return tonumber(string.match(member, '|(%d+)$'))
+end
 
 -- Leases and tickets of crashed processes lapse here: nobody renewed them.
 redis.call('ZREMRANGEBYSCORE', leases, '-inf', now)
@@ -80,7 +87,27 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', tickets, '-inf', now)) do
   redis.call('ZREM', tickets, id)
 end
 redis.call('ZREMRANGEBYSCORE', starts, '-inf', now - 60000)
-redis.call('ZREMRANGEBYSCORE', spent, '-inf', now - 60000)
+-- The token total follows its window, so admitting costs O(log n), not a sum over the minute.
+local gone = redis.call('ZRANGEBYSCORE', window, '-inf', now - 60000)
+if #gone > 0 then
+  local freed = 0
+  for _, member in ipairs(gone) do freed = freed + amount(member) end
+  redis.call('ZREMRANGEBYSCORE', window, '-inf', now - 60000)
+  redis.call('DECRBY', spent, freed)
+end
+local total = 0
+if redis.call('ZCARD', window) == 0 then
+  redis.call('DEL', spent)
+else
+  total = tonumber(redis.call('GET', spent) or '-1')
+  if total < 0 then  -- the total went missing (evicted): count the window again
+    total = 0
+    for _, member in ipairs(redis.call('ZRANGE', window, 0, -1)) do
+      total = total + amount(member)
+    end
+    redis.call('SET', spent, total)
+  end
+end
 
 for i = 1, n_fresh do
   local id = ARGV[7 + i]
@@ -90,13 +117,6 @@ end
 
 local active = redis.call('ZCARD', leases)
 local used = redis.call('ZCARD', starts)
-local window, total = {}, 0
-if tpm > 0 then
-  window = redis.call('ZRANGE', spent, 0, -1, 'WITHSCORES')
-  for j = 1, #window, 2 do
-    total = total + tonumber(string.match(window[j], '|(%d+)$'))
-  end
-end
 
 local function room()
   local r = math.huge
@@ -141,10 +161,11 @@ else
       end
       -- A call larger than the whole TPM budget still goes alone, else it would never go.
       if tpm > 0 and total > 0 and total + tokens > tpm then
+        local entries = redis.call('ZRANGE', window, 0, -1, 'WITHSCORES')
         local freed, at = total, now
-        for j = 1, #window, 2 do
-          freed = freed - tonumber(string.match(window[j], '|(%d+)$'))
-          at = tonumber(window[j + 1]) + 60000
+        for j = 1, #entries, 2 do
+          freed = freed - amount(entries[j])
+          at = tonumber(entries[j + 1]) + 60000
           if freed + tokens <= tpm then break end
         end
         why, wait = 'tpm', math.max(0, at - now)
@@ -158,7 +179,8 @@ else
         used = used + 1
       end
       if tpm > 0 then
-        redis.call('ZADD', spent, now, id .. '|' .. ARGV[c + 1])
+        redis.call('ZADD', window, now, id .. '|' .. ARGV[c + 1])
+        redis.call('INCRBY', spent, ARGV[c + 1])
         total = total + tokens
       end
       active = active + 1
@@ -171,7 +193,7 @@ end
 if #admitted > 0 and room() > 0 and redis.call('ZCARD', queue) > 0 then
   redis.call('PUBLISH', channel, 'room')
 end
-for k = 1, 5 do
+for k = 1, 6 do
   redis.call('PEXPIRE', KEYS[k], idle)
 end
 return {why, math.ceil(wait), admitted}
@@ -200,7 +222,7 @@ end
 return gone
 """
 
-# KEYS: leases, queue, tickets, starts, tokens. ARGV: ttl_ms, idle_ms, n_leases, lease ids,
+# KEYS: leases, queue, tickets, starts, tokens, spent. ARGV: ttl_ms, idle_ms, n_leases, lease ids,
 # then ticket ids. Renews what is still there (a lapsed-but-unpruned lease is safe to renew:
 # nobody took its permit) and returns the lease ids that were gone.
 RENEW = (
@@ -218,7 +240,7 @@ end
 for i = 4 + n, #ARGV do
   redis.call('ZADD', KEYS[3], 'XX', now + ttl, ARGV[i])
 end
-for k = 1, 5 do
+for k = 1, 6 do
   redis.call('PEXPIRE', KEYS[k], idle)
 end
 return lost
