@@ -102,8 +102,6 @@ async def review_changes(
 
     covered = tuple(f.path for f in reviewed if f.path in total.answered)
     skipped_all = tuple(skipped) + _failures(total.failed, total.answered)
-    answered = len(total.completions)
-    slot_failures = len(total.slot_errors)
     model, fallback_used = _who_answered(gateway, total.completions)
     notes = changes.notes + tuple(total.notes)
     result = ReviewResult(
@@ -115,9 +113,8 @@ async def review_changes(
         fallback_used=fallback_used,
         dropped_findings=total.dropped,
         duration_s=time.monotonic() - started,
-        calls_answered=answered,
-        calls_failed=len(total.failed),
-        no_slot_answered=answered == 0 and slot_failures > 0,
+        parts_failed=len(total.failed),
+        no_slot_answered=not total.completions and bool(total.slot_errors),
         slot_errors=_distinct(total.slot_errors),
         notes=notes,
     )

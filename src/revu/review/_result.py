@@ -40,8 +40,7 @@ class ReviewResult:
     fallback_used: bool
     dropped_findings: int
     duration_s: float
-    calls_answered: int = 0
-    calls_failed: int = 0
+    parts_failed: int = 0  # file parts no call could review (each also in coverage.skipped)
     no_slot_answered: bool = False  # every call failed for want of a slot: exit code 3
     # Each distinct failure of a slot; a surface words their fixes its own way
     # (`revu.byok.env_diagnosis` for the CLI).

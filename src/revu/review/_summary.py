@@ -49,8 +49,8 @@ def _outcome(result: ReviewResult, changes: ChangeSet, omitted: int) -> str:
         dropped = result.dropped_findings
         verb = "was" if dropped == 1 else "were"
         text += f" {_plural(dropped, 'reported finding')} outside the change {verb} dropped."
-    if result.calls_failed:
+    if result.parts_failed:
         text += (
-            f" {_plural(result.calls_failed, 'file part')} could not be reviewed (see coverage)."
+            f" {_plural(result.parts_failed, 'file part')} could not be reviewed (see coverage)."
         )
     return text
