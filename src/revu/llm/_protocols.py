@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -25,6 +25,15 @@ from revu.llm._errors import LLMError, ModelNotFound, Transient
 from revu.llm._types import Slot, Usage
 
 _MODELS_TIMEOUT = 10.0
+
+# Both SDKs share one exception shape; the more specific classes are caught first.
+_STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)  # an error answer
+_CONNECTION_ERRORS = (
+    openai.APIConnectionError,  # timeouts included
+    anthropic.APIConnectionError,
+    httpx2.TransportError,  # e.g. raised as it is while a stream is read
+)
+_API_ERRORS = (openai.APIError, anthropic.APIError)  # e.g. an error event inside a stream
 
 
 @dataclass(frozen=True)
@@ -55,13 +64,26 @@ class ChatProtocol(ABC):
     async def aclose(self) -> None:
         await self.http.aclose()
 
-    async def _refused(
-        self, status: int | None, body: object, headers: Mapping[str, str]
-    ) -> LLMError:
-        refusal = _refusal(status, body, headers)
+    @contextlib.asynccontextmanager
+    async def _failures(self, *, list_models: bool = True) -> AsyncIterator[None]:
+        """Raise revu's error for whatever the SDK or the transport raises inside.
+
+        `list_models`: a ModelNotFound hint may list what the endpoint serves (one more
+        request); off while listing them.
+        """
+        try:
+            yield
+        except _STATUS_ERRORS as exc:
+            refusal = _refusal(exc.status_code, exc.body, exc.response.headers)
+            raise await self._refused(refusal, list_models) from None
+        except _CONNECTION_ERRORS as exc:
+            raise self._transport(exc) from None
+        except _API_ERRORS as exc:
+            raise await self._refused(_refusal(None, exc.body, {}), list_models) from None
+
+    async def _refused(self, refusal: Refusal, list_models: bool) -> LLMError:
         error = classify(refusal, self.slot)
-        if isinstance(error, ModelNotFound):
-            # Worth one more request: the hint can then list what the endpoint does serve.
+        if list_models and isinstance(error, ModelNotFound):
             with contextlib.suppress(LLMError):
                 error = classify(refusal, self.slot, models=await self.list_models())
         return error
@@ -113,18 +135,12 @@ class OpenAIChat(ChatProtocol):
     async def send(self, body: dict[str, Any]) -> Answer:
         rest = dict(body)
         model, messages, stream = rest.pop("model"), rest.pop("messages"), rest.pop("stream", False)
-        try:
+        async with self._failures():
             if stream:
                 return await self._stream(model, messages, rest)
             completion = await self.client.chat.completions.create(
                 model=model, messages=cast(Any, messages), extra_body=rest
             )
-        except openai.APIStatusError as exc:
-            raise await self._refused(exc.status_code, exc.body, exc.response.headers) from None
-        except (openai.APIConnectionError, httpx2.TransportError) as exc:
-            raise self._transport(exc) from None
-        except openai.APIError as exc:
-            raise await self._refused(None, exc.body, {}) from None
         if not completion.choices:
             raise Transient(
                 "the answer had no choices",
@@ -174,12 +190,8 @@ class OpenAIChat(ChatProtocol):
         return Answer("".join(content), "".join(reasoning) or None, finish, _openai_usage(usage))
 
     async def list_models(self) -> list[str]:
-        try:
+        async with self._failures(list_models=False):
             page = await self.client.models.list(timeout=_MODELS_TIMEOUT)
-        except openai.APIStatusError as exc:
-            raise classify(_refusal(exc.status_code, exc.body, {}), self.slot) from None
-        except (openai.APIConnectionError, httpx2.TransportError) as exc:
-            raise self._transport(exc) from None
         return sorted(m.id for m in page.data)
 
 
@@ -217,7 +229,7 @@ class AnthropicChat(ChatProtocol):
         model, messages = rest.pop("model"), rest.pop("messages")
         max_tokens, stream = rest.pop("max_tokens"), rest.pop("stream", False)
         message: AnthropicMessage
-        try:
+        async with self._failures():
             if stream:
                 async with self.client.messages.stream(
                     model=model, messages=messages, max_tokens=max_tokens, extra_body=rest
@@ -227,12 +239,6 @@ class AnthropicChat(ChatProtocol):
                 message = await self.client.messages.create(
                     model=model, messages=messages, max_tokens=max_tokens, extra_body=rest
                 )
-        except anthropic.APIStatusError as exc:
-            raise await self._refused(exc.status_code, exc.body, exc.response.headers) from None
-        except (anthropic.APIConnectionError, httpx2.TransportError) as exc:
-            raise self._transport(exc) from None
-        except anthropic.APIError as exc:
-            raise await self._refused(None, exc.body, {}) from None
         text = "".join(b.text for b in message.content if b.type == "text")
         thought = "".join(b.thinking for b in message.content if b.type == "thinking")
         u = message.usage
@@ -251,10 +257,6 @@ class AnthropicChat(ChatProtocol):
         )
 
     async def list_models(self) -> list[str]:
-        try:
+        async with self._failures(list_models=False):
             page = await self.client.models.list(timeout=_MODELS_TIMEOUT)
-        except anthropic.APIStatusError as exc:
-            raise classify(_refusal(exc.status_code, exc.body, {}), self.slot) from None
-        except (anthropic.APIConnectionError, httpx2.TransportError) as exc:
-            raise self._transport(exc) from None
         return sorted(m.id for m in page.data)
