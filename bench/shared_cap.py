@@ -10,7 +10,8 @@ router do: each process keeps its own count), then with one RedisLimiter shared 
 Needs Redis (REVU_REDIS_URL, default redis://127.0.0.1:6379/0). Prints one table row per
 limiter: calls answered, 429s the provider sent, the most calls on the wire at once (as sent
 by the workers, and as admitted by the provider), wall time, and saturation = achieved
-calls/s ÷ (cap / latency), the best any client could do.
+calls/s ÷ (cap / latency), the best any client could do; then the cost of one uncontended
+acquire + release on Redis.
 """
 
 from __future__ import annotations
@@ -209,6 +210,18 @@ def run(
     )
 
 
+async def round_trip(redis_url: str, budget: Budget, calls: int = 2000) -> float:
+    """Mean seconds of one uncontended acquire + release on a RedisLimiter."""
+    key = uuid.uuid4().hex
+    async with RedisLimiter(redis_url, prefix=f"revu:bench:{key[:8]}") as limiter:
+        for _ in range(50):  # connections, subscription, script load
+            await limiter.release(await limiter.acquire(key, budget, 1_000))
+        began = time.perf_counter()
+        for _ in range(calls):
+            await limiter.release(await limiter.acquire(key, budget, 1_000))
+        return (time.perf_counter() - began) / calls
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--workers", type=int, default=4, help="worker processes (default 4)")
@@ -245,6 +258,13 @@ def main() -> int:
             f"| {row.max_in_flight} | {row.max_admitted} | {row.wall_s:.2f} "
             f"| {row.mean_latency_s:.2f} | {row.utilisation:.0%} | {row.saturation:.2f} |"
         )
+    cap_only = asyncio.run(round_trip(args.redis_url, Budget(max_concurrent=args.cap)))
+    windows = Budget(max_concurrent=args.cap, rpm=5_000, tpm=4_000_000)
+    with_windows = asyncio.run(round_trip(args.redis_url, windows))
+    print(
+        f"uncontended acquire + release on Redis: {cap_only * 1e6:.0f} µs (cap only), "
+        f"{with_windows * 1e6:.0f} µs (cap, RPM and TPM, 2,050 calls in the window)"
+    )
     shared = rows[-1]
     ok = shared.refused_429 == 0 and shared.max_in_flight <= args.cap
     return 0 if ok and shared.answered == shared.calls else 1
