@@ -14,7 +14,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from revu.store import KeyringError, Store, migrations_config, open_store, store_location
+from revu.store import (
+    KeyringError,
+    Store,
+    StoreError,
+    migrations_config,
+    open_store,
+    store_from_env,
+    store_location,
+)
 from revu.store._models import Base
 
 
@@ -69,3 +77,13 @@ async def test_the_migrations_build_exactly_the_tables_the_models_describe(store
 
     async with store.engine.connect() as conn:
         assert await conn.run_sync(differences) == []
+
+
+def test_a_database_url_that_is_not_one_is_said_before_the_missing_keyring(
+    tmp_path: Path,
+) -> None:
+    env = {"REVU_DATA_DIR": str(tmp_path), "REVU_DATABASE_URL": "nonsense"}
+    with pytest.raises(StoreError) as caught:
+        store_from_env(env)
+    assert not isinstance(caught.value, KeyringError)
+    assert "REVU_DATABASE_URL" in str(caught.value)

@@ -120,8 +120,9 @@ def store_from_env(env: Mapping[str, str] | None = None) -> Store:
     keeps its keyring in the data dir (generated on first use); a shared database needs
     `REVU_SECRET_KEYS`."""
     location = store_location(env)
+    engine = create_engine(location.url)  # a URL that is not one says so before the keyring
     keyring = load_keyring(env, data_dir=location.data_dir if location.embedded else None)
-    return Store(create_engine(location.url), keyring, location)
+    return Store(engine, keyring, location)
 
 
 async def open_store(env: Mapping[str, str] | None = None, *, migrate: bool = True) -> Store:
