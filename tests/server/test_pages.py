@@ -71,6 +71,12 @@ async def test_forms_without_the_csrf_token_are_refused(api: Api) -> None:
     assert preview.status_code == 403 and preview.json()["error"]["code"] == "csrf"
 
 
+async def test_a_slot_that_does_not_exist_is_not_found(api: Api) -> None:
+    csrf = await signed_in(api)
+    form = {"card": "kimi-k2.6-coding", "plan": "code", "api_key": KEY, "csrf_token": csrf}
+    assert (await api.client.post("/organization/byok/third", data=form)).status_code == 404
+
+
 async def test_saving_the_form_stores_the_slot_and_never_shows_the_key(api: Api) -> None:
     csrf = await signed_in(api)
     form = {

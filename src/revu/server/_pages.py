@@ -116,7 +116,11 @@ async def byok_submit(request: Request, slot: str) -> Response:
     if org is None:
         return RedirectResponse("/login", status_code=303)
     form = await request.form()
-    if slot not in SLOTS or not csrf_ok(request, _text(form.get(CSRF_FIELD))):
+    if slot not in SLOTS:
+        return HTMLResponse(
+            f"<p>No such slot. <a href='{PAGE}'>Back to the settings</a>.</p>", status_code=404
+        )
+    if not csrf_ok(request, _text(form.get(CSRF_FIELD))):
         return _forbidden_csrf()
     byok = context_of(request).byok
     action = _text(form.get("action")) or "save"
