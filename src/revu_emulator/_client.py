@@ -9,9 +9,8 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from revu_emulator._catalog import PREFIXES
 from revu_emulator._redaction import key_label
-
-_PREFIXES = {"developer": "/developer/v1", "china": "/china/v1", "code": "/coding/v1"}
 
 
 class EmulatorError(RuntimeError):
@@ -35,9 +34,9 @@ class EmulatorClient:
     def base_url(self, platform: Literal["developer", "china", "code"] = "developer") -> str:
         """The OpenAI-style base URL of one endpoint kind, e.g. http://127.0.0.1:PORT/coding/v1."""
         try:
-            return self.url + _PREFIXES[platform]
+            return self.url + PREFIXES[platform]
         except KeyError:
-            raise ValueError(f"platform must be one of {', '.join(_PREFIXES)}") from None
+            raise ValueError(f"platform must be one of {', '.join(PREFIXES)}") from None
 
     def _call(self, method: str, action: str, payload: Mapping[str, Any] | None = None) -> Any:
         data = None if payload is None else json.dumps(payload).encode()

@@ -103,6 +103,17 @@ def test_every_fact_has_a_source_and_a_date() -> None:
                 assert model.price_note, model.id  # says why: subscription, varies, unknown
 
 
+def test_only_the_kimi_code_model_is_paid_by_subscription() -> None:
+    paid_by_plan = {
+        m.id
+        for p in C.providers
+        for m in [*p.models, *(m for plan in p.plans for m in plan.models or ())]
+        if m.subscription
+    }
+    assert paid_by_plan == {"kimi-for-coding"}
+    assert C.model("moonshot", "kimi-for-coding", "code").to_json()["subscription"] is True
+
+
 def test_unknown_models_get_safe_defaults_and_no_price() -> None:
     info = C.model("openai_compatible", "my-local-llama")
     assert info.context_window == 32_768 and info.price is None

@@ -54,12 +54,8 @@ def read_environment(
         for name, value in dotenv_values(env_file).items():
             if value is not None:
                 merged[name] = value
-    merged.update(environ if environ is not None else _os_environ())
+    merged.update(environ if environ is not None else os.environ)
     return {k: v.strip() for k, v in merged.items() if v is not None and v.strip()}
-
-
-def _os_environ() -> Mapping[str, str]:
-    return os.environ
 
 
 def fixed_mode(

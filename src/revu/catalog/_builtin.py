@@ -95,6 +95,7 @@ _KIMI_FOR_CODING = Model(
     source=_KIMI_CODE_DOCS,
     price=None,
     price_note="included in the Kimi Code subscription (~300-1200 requests per 5 h)",
+    subscription=True,
     notes="the Kimi Code endpoint's id for its current model (K2.6)",
 )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from revu.catalog._builtin import BUILTIN_CARDS, BUILTIN_PROVIDERS
+from revu.catalog._builtin import BUILTIN_CARDS, BUILTIN_PROVIDERS, OPENAI_COMPATIBLE
 from revu.catalog._model import Card, Model, Plan, Price, Provider, Source, Thinking
 from revu.catalog._user import load_user_providers, providers_file
 
@@ -81,7 +81,7 @@ class Catalog:
             id=model_id,
             context_window=32_768,
             max_output=8_192,
-            profile=BUILTIN_PROVIDERS[-1].default_profile,
+            profile=OPENAI_COMPATIBLE.default_profile,
             source=Source("", ""),
             price_note="unknown price",
             notes="unknown provider: safe defaults",

@@ -116,6 +116,7 @@ class Model:
     source: Source
     price: Price | None = None  # None: unknown or not per token (subscription)
     price_note: str = ""  # why there is no price, e.g. "included in the subscription"
+    subscription: bool = False  # paid for by the plan's subscription: 0 per token, by design
     notes: str = ""
 
     def to_json(self) -> dict[str, Any]:
@@ -125,6 +126,7 @@ class Model:
             "max_output": self.max_output,
             "price": self.price.to_json() if self.price else None,
             "price_note": self.price_note or ("" if self.price else "unknown price"),
+            "subscription": self.subscription,
             "profile": self.profile.to_json(),
             "notes": self.notes,
             "source": self.source.to_json(),

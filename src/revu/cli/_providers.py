@@ -102,8 +102,8 @@ def _models(catalog: Catalog) -> Table:
 
 def _price(model: Model) -> str:
     if model.price is None:
-        note = model.price_note or "unknown price"
-        return "[dim]subscription[/]" if note.startswith("included") else f"[dim]{note}[/]"
+        note = "subscription" if model.subscription else model.price_note or "unknown price"
+        return f"[dim]{note}[/]"
     p = model.price
     star = "*" if p.unsure else ""
     return f"{p.cache_hit:.3f} / {p.cache_miss:.2f} / {p.output:.2f}{star}"

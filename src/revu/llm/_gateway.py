@@ -18,7 +18,7 @@ from typing import Literal
 
 import httpx2
 
-from revu.catalog import Catalog, Model, Price, Provider, Wire, load_catalog
+from revu.catalog import Catalog, Model, Provider, Wire, load_catalog
 from revu.llm._errors import (
     AuthError,
     LLMError,
@@ -76,8 +76,7 @@ class _SlotRuntime:
     model: Model
     namespace: str
     budget: Budget
-    key: str
-    price: Price | None
+    key: str  # the limiter's: a hash of base URL and API key
     protocol: ChatProtocol
 
 
@@ -127,7 +126,7 @@ class Gateway:
                 f"{slot.name} slot: {slot.model} accepts only its own sampling; the override's "
                 f"{', '.join(fixed)} will be refused"
             )
-        if model.price is None and not model.price_note.startswith("included"):
+        if model.price is None and not model.subscription:
             self.warnings.append(
                 f"{slot.name} slot: no price known for {slot.model}: its cost counts as 0 "
                 "(unknown price)"
@@ -140,7 +139,6 @@ class Gateway:
             namespace=namespace,
             budget=budget,
             key=limit_key(slot.base_url, slot.api_key),
-            price=model.price,
             protocol=make_protocol(slot, http),
         )
 
@@ -228,7 +226,7 @@ class Gateway:
                 self.in_flight -= 1
                 await self._limiter.release(lease)
             if error is None:
-                usage = priced(answer.usage, rt.price)
+                usage = priced(answer.usage, rt.model.price)
                 self.usage = self.usage + usage
                 self._emit("finish", call_id, rt.slot.name, request, attempt, usage=usage)
                 return Completion(

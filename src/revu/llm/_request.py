@@ -12,7 +12,7 @@ from revu.catalog import Model, ModelProfile, Thinking, ThinkingStyle, Wire
 from revu.llm._override import merge_into
 from revu.llm._types import ChatRequest, Slot
 
-THINKING_MIN_TOKENS = 16_000  # reasoning counts against max_tokens (MOONSHOT.md): keep room
+# Reasoning counts against max_tokens: MOONSHOT.md asks for at least 16,000 when thinking.
 _THINKING_DEFAULT_TOKENS = 32_768
 _PLAIN_DEFAULT_TOKENS = 8_192
 ANTHROPIC_BUDGETS = {Thinking.LOW: 5_000, Thinking.MEDIUM: 15_000, Thinking.HIGH: 40_000}
@@ -37,7 +37,7 @@ def default_max_tokens(model: Model, level: Thinking) -> int:
         budget = min(ANTHROPIC_BUDGETS[level], model.max_output - _ANTHROPIC_MIN_BUDGET)
         return min(model.max_output, budget + _ANTHROPIC_ANSWER_ROOM)
     if thinks(model.profile, level):
-        return min(model.max_output, max(_THINKING_DEFAULT_TOKENS, THINKING_MIN_TOKENS))
+        return min(model.max_output, _THINKING_DEFAULT_TOKENS)
     return min(model.max_output, _PLAIN_DEFAULT_TOKENS)
 
 

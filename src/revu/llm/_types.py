@@ -51,6 +51,8 @@ class Routing:
 
 @dataclass(frozen=True)
 class ChatMessage:
+    """One message of a chat request."""
+
     role: Literal["system", "user", "assistant"]
     content: str
 

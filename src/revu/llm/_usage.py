@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 from revu.catalog import Price
 from revu.llm._types import ChatMessage, Usage
@@ -37,11 +38,4 @@ def priced(usage: Usage, price: Price | None) -> Usage:
         cached_tokens=usage.cached_tokens,
         output_tokens=usage.output_tokens,
     )
-    return Usage(
-        calls=usage.calls,
-        input_tokens=usage.input_tokens,
-        cached_tokens=usage.cached_tokens,
-        output_tokens=usage.output_tokens,
-        reasoning_tokens=usage.reasoning_tokens,
-        cost_usd=cost,
-    )
+    return replace(usage, cost_usd=cost)
