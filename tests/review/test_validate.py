@@ -144,3 +144,8 @@ def test_suggestions_that_would_cost_trust_are_dropped_not_the_finding() -> None
     assert usable_suggestion(good, original, True) == good
     assert usable_suggestion(f"```python\n{good}\n```", original, True) == good
     assert usable_suggestion(good, original, False) is None  # original lines unknown
+    # A fix may close what the original left open, or drop a stray closer.
+    assert usable_suggestion("    print(f(x))", ("    print(f(x)",), True) == "    print(f(x))"
+    assert usable_suggestion("    print(x)", ("    print(x))",), True) == "    print(x)"
+    # A call that continues past the cited lines may stay open, as it was.
+    assert usable_suggestion("    f(a, b,", ("    f(a,",), True) == "    f(a, b,"

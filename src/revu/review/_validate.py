@@ -159,8 +159,9 @@ def usable_suggestion(suggestion: str | None, original: tuple[str, ...], known: 
         ("...", "…")
     ):
         return None
-    if _balance(text) != _balance("\n".join(original)):
-        return None  # a bracket opened and never closed (or the reverse): cut short
+    before, after = _balance("\n".join(original)), _balance(text)
+    if any(left > max(was, 0) for left, was in zip(after, before, strict=True)):
+        return None  # it leaves open a bracket the original closed: cut short
     return text
 
 
