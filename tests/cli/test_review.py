@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+import redis
 from typer.testing import CliRunner
 
 from review.contract import check_contract, check_sarif
@@ -202,3 +203,29 @@ def test_fallback_answers_when_main_is_out_of_quota(
     data = json.loads(result.stdout)
     assert data["fallback_used"] is True and data["model"]["slot"] == "fallback"
     assert [f["line"] for f in data["findings"]] == [3]
+
+
+def test_review_through_the_shared_redis_limiter(
+    repo: GitRepo, on_emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REVU_REDIS_URL puts the review's calls under the Redis lease semaphore."""
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    monkeypatch.setenv("REVU_REDIS_URL", "redis://127.0.0.1:6379/0")
+    result = runner.invoke(app, ["review", str(repo.root), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (finding,) = json.loads(result.stdout)["findings"]
+    assert (finding["path"], finding["line"]) == ("src/stats.py", 3)
+
+
+def test_unreachable_redis_is_a_setup_error(
+    repo: GitRepo, on_emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong REVU_REDIS_URL stops the review before any call, never runs it unlimited."""
+    monkeypatch.setenv("REVU_REDIS_URL", "redis://127.0.0.1:1/0")
+    result = runner.invoke(app, ["review", str(repo.root)])
+    assert result.exit_code == 2
+    assert "REVU_REDIS_URL" in result.stderr
+    assert on_emulator.stats()["requests_total"] == 0

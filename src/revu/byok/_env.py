@@ -16,12 +16,14 @@ from dotenv import dotenv_values
 
 from revu.catalog import BUILTIN_CATALOG, Catalog, CatalogError, Provider, Thinking, load_catalog
 from revu.llm import (
+    Limiter,
     LLMError,
     OverrideError,
     Routing,
     SettingFix,
     Slot,
     SlotName,
+    limiter_for,
     parse_override,
 )
 
@@ -56,6 +58,17 @@ def read_environment(
                 merged[name] = value
     merged.update(environ if environ is not None else os.environ)
     return {k: v.strip() for k, v in merged.items() if v is not None and v.strip()}
+
+
+def limiter_from_env(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Limiter:
+    """The process's limiter: shared through Redis when `REVU_REDIS_URL` is set, else local.
+
+    Build one per process and pass it to every Gateway, so all of the process's calls (and,
+    on Redis, every other process's) count against the same caps.
+    """
+    return limiter_for(read_environment(environ, env_file).get("REVU_REDIS_URL"))
 
 
 def fixed_mode(

@@ -19,9 +19,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from revu.byok import SettingsError, env_diagnosis, routing_from_env
+from revu.byok import SettingsError, env_diagnosis, limiter_from_env, routing_from_env
 from revu.cli._app import app
-from revu.llm import Gateway, GatewayEvent, Routing
+from revu.llm import Gateway, GatewayEvent, Limiter, LimiterUnavailable, RedisLimiter, Routing
 from revu.review import (
     ChangeSet,
     ChangeSourceError,
@@ -84,10 +84,15 @@ def review_command(
         changes = load_changes(path, base=base, head=head, staged=staged)
         config = load_review_config(changes.root)
         routing = routing_from_env()
+        limiter = limiter_from_env()
     except (ChangeSourceError, ConfigError, SettingsError) as exc:
         raise _fail(str(exc)) from None
+    except LimiterUnavailable as exc:
+        raise _fail(f"{exc} — {exc.hint}") from None
     try:
-        result = asyncio.run(_review(changes, routing, config, min_severity))
+        result = asyncio.run(_review(changes, routing, limiter, config, min_severity))
+    except LimiterUnavailable as exc:
+        raise _fail(f"{exc} — {exc.hint}") from None
     except KeyboardInterrupt:
         raise _fail("interrupted", 130) from None
 
@@ -106,11 +111,30 @@ def review_command(
 
 
 async def _review(
-    changes: ChangeSet, routing: Routing, config: ReviewConfig, min_severity: Severity | None
+    changes: ChangeSet,
+    routing: Routing,
+    limiter: Limiter,
+    config: ReviewConfig,
+    min_severity: Severity | None,
+) -> ReviewResult:
+    try:
+        if isinstance(limiter, RedisLimiter):
+            await limiter.check()  # a wrong REVU_REDIS_URL is a setup error, not N failed calls
+        return await _run(changes, routing, limiter, config, min_severity)
+    finally:
+        await limiter.aclose()
+
+
+async def _run(
+    changes: ChangeSet,
+    routing: Routing,
+    limiter: Limiter,
+    config: ReviewConfig,
+    min_severity: Severity | None,
 ) -> ReviewResult:
     display = _ProgressDisplay() if sys.stderr.isatty() and changes.files else None
     on_event = display.on_event if display else None
-    async with Gateway(routing, on_event=on_event) as gateway:
+    async with Gateway(routing, limiter=limiter, on_event=on_event) as gateway:
         for warning in gateway.warnings:
             typer.echo(f"revu: warning: {warning}", err=True)
         if display is None:

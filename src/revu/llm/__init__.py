@@ -33,6 +33,7 @@ from revu.llm._override import (
     unreached,
 )
 from revu.llm._probe import PROBE_MAX_TOKENS, PROBE_TIMEOUT_S, ProbeResult, probe
+from revu.llm._redis_limiter import LimiterUnavailable, RedisLimiter, limiter_for
 from revu.llm._request import build_body
 from revu.llm._retry import RetryPolicy
 from revu.llm._types import (
@@ -68,6 +69,7 @@ __all__ = [
     "LLMError",
     "Lease",
     "Limiter",
+    "LimiterUnavailable",
     "LocalLimiter",
     "ModelNotFound",
     "NoSlotAnswered",
@@ -76,6 +78,7 @@ __all__ = [
     "ProbeResult",
     "QuotaExhausted",
     "RateLimited",
+    "RedisLimiter",
     "RetryPolicy",
     "Routing",
     "Setting",
@@ -93,6 +96,7 @@ __all__ = [
     "estimate_tokens",
     "http_client",
     "limit_key",
+    "limiter_for",
     "namespaced",
     "parse_override",
     "permit",
