@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -229,3 +234,43 @@ def test_unreachable_redis_is_a_setup_error(
     assert result.exit_code == 2
     assert "REVU_REDIS_URL" in result.stderr
     assert on_emulator.stats()["requests_total"] == 0
+
+
+def test_progress_is_shown_on_a_terminal_stderr(repo: GitRepo, on_emulator: EmulatorClient) -> None:
+    """On a TTY, stderr shows files done of total, calls in flight, tokens and cost; stdout
+    keeps only the result."""
+    on_emulator.configure(ttft_base_s=0.3)  # long enough for a few refreshes of the display
+    leader, follower = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the process is gone
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    revu = Path(sys.executable).with_name("revu")
+    env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
+    proc = subprocess.run(
+        [str(revu), "review", str(repo.root), "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    os.close(follower)
+    reader.join(timeout=5)
+    os.close(leader)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["findings"][0]["line"] == 3
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode(errors="replace"))
+    assert "reviewing" in shown and "0/1 files · 1 calls in flight" in shown, shown
+    # The last frame: every file done, nothing in flight, the tokens and cost so far.
+    assert re.search(r"1/1 files · 0 calls in flight · [1-9][\d,]* tokens .*\$0\.\d{4}", shown)

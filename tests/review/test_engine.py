@@ -336,3 +336,22 @@ async def test_answer_cut_at_the_output_limit_is_asked_again_for_less(
         r["body"]["messages"] for r in emulator.requests() if len(r["body"]["messages"]) == 4
     ]
     assert "cut off at the output limit" in follow_up[3]["content"]
+
+
+async def test_calls_go_out_together_in_json_mode_and_the_cap_paces_them(
+    repo: GitRepo, emulator: EmulatorClient, run_review: RunReview
+) -> None:
+    for i in range(6):
+        repo.write(f"mod{i}.py", numbered(80, f"mod{i} value"))
+    repo.commit("initial")
+    for i in range(6):
+        repo.write(f"mod{i}.py", numbered(80, f"mod{i} changed"))
+    emulator.configure(ttft_base_s=0.2)
+    result = await run_review(repo.root, env=emulator_env(emulator, REVU_LLM_MAX_CONCURRENT="2"))
+    assert len(result.coverage.reviewed) == 6 and result.usage.calls == 6
+    stats = emulator.stats()
+    # Submitted at once (more than one in flight), held to the cap by the limiter (no more, no 429).
+    assert stats["max_in_flight"] == 2
+    assert set(stats["by_status"]) == {"200"}
+    chats = [r for r in emulator.requests() if r["path"].endswith("/chat/completions")]
+    assert all(r["body"]["response_format"] == {"type": "json_object"} for r in chats)
