@@ -62,11 +62,16 @@ class Account:
         return cls(spec=spec, balance_usd=spec.balance_usd)
 
     def check_balance(self) -> None:
-        """Refuse when the balance is spent: 429 on the platforms, 402 on Kimi Code."""
+        """Refuse when the balance is spent: 429 on the platforms (or the key's chosen quota
+        answer: 429 token quota, 403 insufficient balance), 402 on Kimi Code."""
         if self.balance_usd > 0:
             return
         if self.spec.platform == "code":
             raise errors.membership_unverified()
+        if self.spec.quota_answer == "token_quota":
+            raise errors.token_quota_exceeded()
+        if self.spec.quota_answer == "insufficient_balance":
+            raise errors.insufficient_balance(self.spec.key)
         raise errors.balance_exhausted(self.spec.key)
 
     def admit(self, tokens: int, now: float, window_s: float) -> None:

@@ -71,9 +71,11 @@ class EmulatorClient:
         permission_denied: bool = False,
         *,
         tpd: int | None = None,
+        quota_answer: Literal["suspended", "token_quota", "insufficient_balance"] = "suspended",
     ) -> dict[str, Any]:
         """Register or replace a key. Unset limits come from the tier (code: concurrency 30,
-        no RPM/TPM). Returns the effective limits."""
+        no RPM/TPM). `quota_answer` picks the platform's answer once the balance is spent.
+        Returns the effective limits."""
         result: dict[str, Any] = self._call(
             "POST",
             "keys",
@@ -88,6 +90,7 @@ class EmulatorClient:
                 "tpd": tpd,
                 "window_requests": window_requests,
                 "permission_denied": permission_denied,
+                "quota_answer": quota_answer,
             },
         )["limits"]
         return result

@@ -137,6 +137,10 @@ def _context_window(value: Any) -> int | dict[str, int] | None:
     return count
 
 
+QuotaAnswer = Literal["suspended", "token_quota", "insufficient_balance"]
+QUOTA_ANSWERS: tuple[QuotaAnswer, ...] = ("suspended", "token_quota", "insufficient_balance")
+
+
 @dataclass(frozen=True)
 class KeySpec:
     """A registered API key: its platform, balance and limits (None: the tier's or plan's)."""
@@ -151,6 +155,8 @@ class KeySpec:
     tpd: int | None = None
     window_requests: int | None = None  # Kimi Code: requests per code_window_s; None: no quota
     permission_denied: bool = False
+    # Which of Moonshot's quota answers a spent platform balance gets (MOONSHOT.md lists three).
+    quota_answer: QuotaAnswer = "suspended"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KeySpec:
@@ -165,6 +171,11 @@ class KeySpec:
         tier = _count("tier", data.get("tier", 1), optional=False)
         if tier not in TIERS:
             raise ConfigError(f"tier must be 0..5, got {tier!r}")
+        quota_answer = data.get("quota_answer", "suspended")
+        if quota_answer not in QUOTA_ANSWERS:
+            raise ConfigError(
+                f"quota_answer must be one of {', '.join(QUOTA_ANSWERS)}, got {quota_answer!r}"
+            )
         return cls(
             key=key,
             platform=platform,
@@ -176,6 +187,7 @@ class KeySpec:
             tpd=_count("tpd", data.get("tpd")),
             window_requests=_count("window_requests", data.get("window_requests")),
             permission_denied=bool(data.get("permission_denied", False)),
+            quota_answer=quota_answer,
         )
 
     def limits(self) -> Tier:

@@ -80,6 +80,20 @@ def balance_exhausted(key: str) -> MoonshotError:
     )
 
 
+def token_quota_exceeded() -> MoonshotError:
+    return MoonshotError(
+        429, "exceeded_current_quota_error", "You exceeded your current token quota"
+    )
+
+
+def insufficient_balance(key: str) -> MoonshotError:
+    return MoonshotError(
+        403,
+        "exceeded_current_quota_error",
+        f"Your account {account_label(key)} has insufficient balance, please recharge",
+    )
+
+
 def membership_unverified() -> MoonshotError:
     # Kimi Code answers 402 with no Moonshot error type of its own; the type names the meaning.
     return MoonshotError(

@@ -108,6 +108,15 @@ def test_empty_values_count_as_unset() -> None:
         ({"REVU_LLM_OVERRIDE_JSON": "{thinking: off}", **KEY}, "REVU_LLM_OVERRIDE_JSON"),
         ({"REVU_LLM_OVERRIDE_JSON": "[1]", **KEY}, "REVU_LLM_OVERRIDE_JSON"),
         ({"REVU_LLM_OVERRIDE_JSON": '{"model": "x"}', **KEY}, "REVU_LLM_OVERRIDE_JSON"),
+        ({"REVU_LLM_OVERRIDE_JSON": '{"messages": []}', **KEY}, "REVU_LLM_OVERRIDE_JSON"),
+        (
+            {"REVU_LLM_OVERRIDE_JSON": '{"openaiCompatible": {"stream": true}}', **KEY},
+            "REVU_LLM_OVERRIDE_JSON",
+        ),
+        (
+            {"REVU_FALLBACK_OVERRIDE_JSON": '{"stream": false}', **KEY},
+            "REVU_FALLBACK_OVERRIDE_JSON",
+        ),
         ({"REVU_LLM_PROVIDER": "openai_compatible", "REVU_LLM_MODEL": "m"}, "REVU_LLM_BASE_URL"),
         (
             {"REVU_LLM_PROVIDER": "openai_compatible", "REVU_LLM_BASE_URL": "http://x/v1"},

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from typing import Literal
 
 import openai
+import pytest
 from openai import AsyncOpenAI, OpenAI
 
 from emulator.sdk import expect_error
-from revu_emulator import EmulatorClient
+from revu_emulator import EmulatorClient, EmulatorError
 
 USER = [{"role": "user", "content": "Review this diff please."}]
 
@@ -176,3 +178,33 @@ def test_code_plan_window_quota(
     # A new window starts after code_window_s.
     emulator.configure(code_window_s=0.0)
     assert client.chat.completions.create(model="kimi-for-coding", messages=USER).choices
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "message"),
+    [
+        ("token_quota", 429, "You exceeded your current token quota"),
+        ("insufficient_balance", 403, "has insufficient balance"),
+    ],
+)
+def test_a_spent_balance_can_answer_moonshots_other_quota_rows(
+    emulator: EmulatorClient,
+    openai_client: Callable[..., OpenAI],
+    answer: Literal["token_quota", "insufficient_balance"],
+    status: int,
+    message: str,
+) -> None:
+    emulator.add_key("sk-spent", balance_usd=0.0, quota_answer=answer)
+    client = openai_client(key="sk-spent")
+    error = expect_error(
+        lambda: client.chat.completions.create(model="kimi-k2.6", messages=USER),
+        status,
+        "exceeded_current_quota_error",
+        message,
+    )
+    assert "sk-spent" not in str(error.body)
+
+
+def test_an_unknown_quota_answer_is_refused(emulator: EmulatorClient) -> None:
+    with pytest.raises(EmulatorError, match="quota_answer"):
+        emulator.add_key("sk-odd", quota_answer="free")  # type: ignore[arg-type]

@@ -7,6 +7,8 @@ change come as `fixes`.
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
+from typing import Literal
 
 import httpx2
 import pytest
@@ -33,7 +35,7 @@ from revu.llm import (
     Transient,
     Unreachable,
 )
-from revu.llm._classify import Refusal, classify, unreachable
+from revu.llm._classify import Refusal, classify, retry_after_from, unreachable
 from revu_emulator import EmulatorClient
 
 from .conftest import SlotFactory, ask
@@ -181,6 +183,58 @@ async def test_balance_exhausted_is_quota_not_rate_limit(
     error = await failure(make_slot(key="sk-empty"))
     assert type(error) is QuotaExhausted
     assert error.status == 429 and "platform.moonshot.ai" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"), [("token_quota", 429), ("insufficient_balance", 403)]
+)
+async def test_moonshots_other_quota_answers_are_quota(
+    emulator: EmulatorClient,
+    make_slot: SlotFactory,
+    answer: Literal["token_quota", "insufficient_balance"],
+    status: int,
+) -> None:
+    emulator.add_key("sk-spent", balance_usd=0.0, quota_answer=answer)
+    error = await failure(make_slot(key="sk-spent"))
+    assert type(error) is QuotaExhausted and error.failover and not error.retryable
+    assert error.status == status and "top it up at platform.moonshot.ai" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("refusal", "kind"),
+    [
+        (Refusal(401, "incorrect_api_key_error", "Invalid Authentication"), AuthError),
+        (Refusal(500, "unexpected_output", "unexpected output"), Transient),
+        (
+            Refusal(
+                429,
+                "rate_limit_reached_error",
+                "Your account org-1<ak-1> request reached organization TPM rate limit, "
+                "current:3000100, limit:3000000, please try again after 7 seconds",
+            ),
+            RateLimited,
+        ),
+        (
+            Refusal(
+                429,
+                "rate_limit_reached_error",
+                "Your account org-1<ak-1> request reached organization max concurrency: 30, "
+                "please try again after 2 seconds",
+            ),
+            RateLimited,
+        ),
+    ],
+    ids=["incorrect-api-key", "unexpected-output", "tpm", "concurrency"],
+)
+def test_rows_the_emulator_does_not_answer_are_classified_too(
+    refusal: Refusal, kind: type[LLMError]
+) -> None:
+    # The wait is read from the message when no retry-after header carries it.
+    waited = replace(refusal, retry_after=retry_after_from({}, refusal.message))
+    error = classify(waited, endpoint("https://api.moonshot.ai/v1", provider="moonshot"))
+    assert type(error) is kind and error.hint
+    if kind is RateLimited:
+        assert error.retry_after is not None and error.retry_after >= 2
 
 
 async def test_rate_limit_carries_the_advertised_wait(

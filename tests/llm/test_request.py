@@ -67,6 +67,24 @@ async def test_override_disables_thinking(emulator: EmulatorClient) -> None:
     assert answer.reasoning is None
 
 
+async def test_override_merges_deep_into_the_body(emulator: EmulatorClient) -> None:
+    routing = routing_from_env(
+        {
+            "REVU_LLM_BASE_URL": emulator.base_url(),
+            "MOONSHOT_API_KEY": "sk-emulator-developer",
+            "REVU_LLM_OVERRIDE_JSON": '{"thinking": {"keep": "all"}, "user": "ci"}',
+        },
+        env_file=None,
+    )
+    async with Gateway(routing, retry=FAST) as gw:
+        answer = await gw.complete(ask())
+    body = last_body(emulator)
+    # Merged key by key: revu's own "type" stays beside the user's "keep".
+    assert body["thinking"] == {"type": "enabled", "keep": "all"}
+    assert body["user"] == "ci" and body["model"] == "kimi-k2.6"
+    assert answer.reasoning
+
+
 async def test_override_in_another_namespace_is_reported_not_sent(
     emulator: EmulatorClient, make_slot: SlotFactory
 ) -> None:
