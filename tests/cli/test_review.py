@@ -274,3 +274,16 @@ def test_progress_is_shown_on_a_terminal_stderr(repo: GitRepo, on_emulator: Emul
     assert "reviewing" in shown and "0/1 files · 1 calls in flight" in shown, shown
     # The last frame: every file done, nothing in flight, the tokens and cost so far.
     assert re.search(r"1/1 files · 0 calls in flight · [1-9][\d,]* tokens .*\$0\.\d{4}", shown)
+
+
+def test_make_demo_reviews_its_sample_repository_and_prints_the_planted_bug() -> None:
+    """What `make demo` runs: its own sample repository and emulator, no key, the bug found."""
+    demo = Path(__file__).resolve().parents[2] / "scripts" / "demo.py"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REVU_")}
+    proc = subprocess.run(
+        [sys.executable, str(demo)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "shop/cart.py" in proc.stdout and "line 21" in proc.stdout
+    assert "poetry.lock: lock file" in proc.stdout
+    assert "found the planted bug" in proc.stdout
