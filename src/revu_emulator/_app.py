@@ -29,8 +29,13 @@ Handler = Callable[[Runtime, Account, Any, Recorder], Awaitable[Response]]
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
-def _error_response(error: errors.MoonshotError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+def _error_response(
+    error: errors.MoonshotError, *, retry_after_header: bool = True
+) -> JSONResponse:
+    headers = error.headers
+    if not retry_after_header:
+        headers = {k: v for k, v in headers.items() if k.lower() != "retry-after"}
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
 
 
 def _admin_error(message: str) -> JSONResponse:
@@ -99,7 +104,7 @@ class Emulator:
             response = await handler(runtime, account, body, partial(record, body=body))
         except errors.MoonshotError as error:
             record(body=body, status=error.status, error_type=error.type, fault=error.fault)
-            return _error_response(error)
+            return _error_response(error, retry_after_header=runtime.config.retry_after_header)
         if isinstance(response, CompletionResponse):
             return response  # records itself when it ends
         record(body=body, status=response.status_code, error_type=None)

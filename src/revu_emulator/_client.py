@@ -142,9 +142,11 @@ class EmulatorClient:
         cache_ttl_s: float | _Unset = UNSET,
         stream_chunk_tokens: int | _Unset = UNSET,
         requests_kept: int | _Unset = UNSET,
+        retry_after_header: bool | _Unset = UNSET,
     ) -> dict[str, Any]:
         """Change only the given settings (faults: only the given fault fields; any faults
-        change restarts the fault sequence). Returns the whole config in force."""
+        change restarts the fault sequence; retry_after_header=False leaves the retry-after
+        header off rate-limit answers). Returns the whole config in force."""
         given = {name: value for name, value in locals().items() if name != "self"}
         changes = {
             k: dict(v) if isinstance(v, Mapping) else v for k, v in given.items() if v is not UNSET

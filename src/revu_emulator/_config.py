@@ -86,6 +86,8 @@ class EmulatorConfig:
     cache_ttl_s: float = 3600.0
     stream_chunk_tokens: int = 8  # tokens per streamed delta
     requests_kept: int = 200  # size of the recent-requests log
+    # False: 429 rate limits carry their wait only in the message, so clients must read it there.
+    retry_after_header: bool = True
 
     def merged(self, changes: dict[str, Any]) -> EmulatorConfig:
         """This config with only the given fields changed; raises ConfigError on bad input."""
@@ -102,6 +104,10 @@ class EmulatorConfig:
                 values[name] = _strings(name, value)
             elif name == "context_window":
                 values[name] = _context_window(value)
+            elif name == "retry_after_header":
+                if not isinstance(value, bool):
+                    raise ConfigError(f"{name} must be true or false, got {value!r}")
+                values[name] = value
             elif name in ("cache_block_tokens", "stream_chunk_tokens", "requests_kept"):
                 count = _count(name, value, optional=False)
                 if not count:

@@ -79,6 +79,28 @@ def test_rpm_limit_with_retry_after(
     assert 55 <= _retry_after(error) <= 60
 
 
+def test_retry_after_header_can_be_left_off_until_reset(
+    emulator: EmulatorClient, openai_client: Callable[..., OpenAI]
+) -> None:
+    assert emulator.configure(retry_after_header=False)["retry_after_header"] is False
+    emulator.add_key("sk-rpm", rpm=1)
+    client = openai_client(key="sk-rpm")
+    client.chat.completions.create(model="kimi-k2.6", messages=USER)
+    error = expect_error(
+        lambda: client.chat.completions.create(model="kimi-k2.6", messages=USER),
+        429,
+        "rate_limit_reached_error",
+        "max RPM: 1",
+    )
+    assert "retry-after" not in error.response.headers
+    assert isinstance(error.body, dict)
+    assert re.search(r"please try again after \d+ seconds", error.body["message"])
+    with pytest.raises(EmulatorError, match="retry_after_header must be true or false"):
+        emulator.configure(retry_after_header=1)  # type: ignore[arg-type]
+    emulator.reset()
+    assert emulator.config()["retry_after_header"] is True
+
+
 def test_tier0_allows_three_requests_a_minute(
     emulator: EmulatorClient, openai_client: Callable[..., OpenAI]
 ) -> None:

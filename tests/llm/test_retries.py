@@ -83,6 +83,27 @@ async def test_rate_limit_waits_the_advertised_time_then_succeeds(
     assert retries[0].delay_s >= 1.0  # "please try again after 1 seconds" / retry-after: 1
 
 
+async def test_rate_limit_wait_is_read_from_the_message_without_a_header(
+    emulator: EmulatorClient, make_slot: SlotFactory
+) -> None:
+    # MOONSHOT.md's 429 says "please try again after {t} seconds"; the header may be absent.
+    emulator.configure(retry_after_header=False, ttft_base_s=0.3)
+    emulator.add_key("sk-narrow", max_concurrent=1)
+    events: list[GatewayEvent] = []
+    slot = make_slot(key="sk-narrow", max_concurrent=2)  # revu believes 2; the account has 1
+    began = time.monotonic()
+    async with Gateway(Routing(main=slot), retry=FAST, on_event=events.append) as gw:
+        answers = await asyncio.gather(gw.complete(ask("a")), gw.complete(ask("b")))
+    elapsed = time.monotonic() - began
+    assert len(answers) == 2 and not [e for e in events if e.kind == "fail"]
+    retries = [e for e in events if e.kind == "retry"]
+    assert len(retries) == 1 and isinstance(retries[0].error, RateLimited)
+    assert retries[0].error.retry_after == 1.0  # "... please try again after 1 seconds"
+    assert retries[0].delay_s >= 1.0
+    assert elapsed >= 1.0 + 0.3  # the advertised second, then the second call's own answer
+    assert emulator.stats()["by_status"] == {"200": 2, "429": 1}
+
+
 async def test_rate_limit_gives_up_after_its_budget(
     emulator: EmulatorClient, make_slot: SlotFactory
 ) -> None:
