@@ -64,6 +64,7 @@ class Refusal:
     error_type: str | None
     message: str
     retry_after: float | None = None
+    location: str | None = None  # a redirect's target, absolute
 
 
 class _Context(TypedDict):
@@ -117,6 +118,8 @@ def classify(refusal: Refusal, slot: Slot, *, models: Sequence[str] | None = Non
     }
     text = msg or f"HTTP {status}"
 
+    if status is not None and 300 <= status < 400:
+        return _redirected(refusal, status, ctx)
     if etype == "content_filter" or "high risk" in low or "content filter" in low:
         return ContentFiltered(
             text,
@@ -215,6 +218,21 @@ def classify(refusal: Refusal, slot: Slot, *, models: Sequence[str] | None = Non
         fixes=(SettingFix("override_json"),),
         **ctx,
     )
+
+
+def _redirected(refusal: Refusal, status: int, ctx: _Context) -> EndpointMismatch:
+    """revu follows no redirect (it would carry the key elsewhere): name where it pointed."""
+    where = refusal.location
+    if where:
+        message = f"HTTP {status} redirect to {where}"
+        hint = (
+            f"the endpoint answered with a redirect to {where}: set the base URL to the final "
+            "address"
+        )
+    else:
+        message = f"HTTP {status} redirect"
+        hint = "the endpoint answered with a redirect to no address: check the base URL"
+    return EndpointMismatch(message, hint=hint, fixes=(SettingFix("base_url"),), **ctx)
 
 
 def _is_context_overflow(low: str) -> bool:

@@ -74,7 +74,9 @@ class ChatProtocol(ABC):
         try:
             yield
         except _STATUS_ERRORS as exc:
-            refusal = _refusal(exc.status_code, exc.body, exc.response.headers)
+            refusal = _refusal(
+                exc.status_code, exc.body, exc.response.headers, _location(exc.response)
+            )
             raise await self._refused(refusal, list_models) from None
         except _CONNECTION_ERRORS as exc:
             raise self._transport(exc) from None
@@ -102,7 +104,20 @@ def make_protocol(slot: Slot, http: httpx2.AsyncClient) -> ChatProtocol:
     return OpenAIChat(slot, http)
 
 
-def _refusal(status: int | None, body: object, headers: Mapping[str, str]) -> Refusal:
+def _location(response: httpx2.Response) -> str | None:
+    """A redirect's target made absolute (revu follows none; the diagnosis names it)."""
+    raw = response.headers.get("location")
+    if not raw or not response.is_redirect:
+        return None
+    try:
+        return str(response.request.url.join(raw))
+    except (RuntimeError, ValueError):  # no request attached, or not a URL
+        return raw
+
+
+def _refusal(
+    status: int | None, body: object, headers: Mapping[str, str], location: str | None = None
+) -> Refusal:
     error = body.get("error", body) if isinstance(body, Mapping) else None
     if isinstance(error, Mapping):
         etype = error.get("type")
@@ -115,6 +130,7 @@ def _refusal(status: int | None, body: object, headers: Mapping[str, str]) -> Re
         error_type=str(etype) if etype else None,
         message=text,
         retry_after=retry_after_from(headers, text),
+        location=location,
     )
 
 
