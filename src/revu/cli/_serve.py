@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 
 from revu.byok import read_environment
 from revu.cli._app import app
 from revu.cli._store import one_line_errors
-from revu.server import ServerContext, create_app
+
+if TYPE_CHECKING:
+    from revu.server import ServerContext
 
 
 @app.command("serve")
@@ -23,6 +24,11 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the API and the BYOK web page (embedded default: SQLite in the data dir)."""
+    # The web stack loads here, not at import: every other command starts without it.
+    import uvicorn
+
+    from revu.server import ServerContext, create_app
+
     env = read_environment()
     with one_line_errors():
         context = ServerContext.from_env(env)
