@@ -22,7 +22,7 @@ from revu.llm import (
     Slot,
     build_body,
 )
-from revu.llm._protocols import AnthropicChat
+from revu.llm._anthropic import AnthropicChat
 
 from .conftest import ask
 

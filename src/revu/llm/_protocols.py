@@ -11,12 +11,10 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
-import anthropic
 import httpx2
 import openai
-from anthropic.types import Message as AnthropicMessage
 
 from revu import USER_AGENT
 from revu.catalog import Wire
@@ -24,16 +22,16 @@ from revu.llm._classify import Refusal, classify, retry_after_from, timed_out, u
 from revu.llm._errors import LLMError, ModelNotFound, Transient
 from revu.llm._types import Slot, Usage
 
-_MODELS_TIMEOUT = 10.0
+MODELS_TIMEOUT_S = 10.0
 
-# Both SDKs share one exception shape; the more specific classes are caught first.
-_STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)  # an error answer
-_CONNECTION_ERRORS = (
-    openai.APIConnectionError,  # timeouts included
-    anthropic.APIConnectionError,
-    httpx2.TransportError,  # e.g. raised as it is while a stream is read
-)
-_API_ERRORS = (openai.APIError, anthropic.APIError)  # e.g. an error event inside a stream
+ErrorTypes = tuple[type[Exception], ...]
+
+
+class _ErrorAnswer(Protocol):
+    """What both SDKs' error answers carry."""
+
+    body: object
+    response: httpx2.Response
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,17 @@ class Answer:
 
 
 class ChatProtocol(ABC):
-    """One wire dialect bound to one slot's endpoint and key."""
+    """One wire dialect bound to one slot's endpoint and key.
+
+    Each SDK raises the same shape of exceptions under its own classes; an adapter names its
+    SDK's (the more specific caught first), so this module needs only the SDK it adapts.
+    """
+
+    status_errors: ErrorTypes = (openai.APIStatusError,)  # an error answer
+    # timeouts included; httpx2's own errors can surface as they are while a stream is read
+    connection_errors: ErrorTypes = (openai.APIConnectionError, httpx2.TransportError)
+    api_errors: ErrorTypes = (openai.APIError,)  # e.g. an error event inside a stream
+    timeout_errors: ErrorTypes = (openai.APITimeoutError, httpx2.TimeoutException)
 
     def __init__(self, slot: Slot, http: httpx2.AsyncClient) -> None:
         self.slot = slot
@@ -73,15 +81,18 @@ class ChatProtocol(ABC):
         """
         try:
             yield
-        except _STATUS_ERRORS as exc:
+        except self.status_errors as exc:
+            answered = cast(_ErrorAnswer, exc)
+            response = answered.response
             refusal = _refusal(
-                exc.status_code, exc.body, exc.response.headers, _location(exc.response)
+                response.status_code, answered.body, response.headers, _location(response)
             )
             raise await self._refused(refusal, list_models) from None
-        except _CONNECTION_ERRORS as exc:
+        except self.connection_errors as exc:
             raise self._transport(exc) from None
-        except _API_ERRORS as exc:
-            raise await self._refused(_refusal(None, exc.body, {}), list_models) from None
+        except self.api_errors as exc:
+            refusal = _refusal(None, cast(_ErrorAnswer, exc).body, {})
+            raise await self._refused(refusal, list_models) from None
 
     async def _refused(self, refusal: Refusal, list_models: bool) -> LLMError:
         error = classify(refusal, self.slot)
@@ -91,8 +102,7 @@ class ChatProtocol(ABC):
         return error
 
     def _transport(self, exc: BaseException) -> LLMError:
-        timeouts = (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException)
-        if isinstance(exc, timeouts):
+        if isinstance(exc, self.timeout_errors):
             return timed_out(self.slot, self.http.timeout.read)
         return unreachable(self.slot, exc)
 
@@ -100,6 +110,9 @@ class ChatProtocol(ABC):
 def make_protocol(slot: Slot, http: httpx2.AsyncClient) -> ChatProtocol:
     """The adapter for the slot's wire."""
     if slot.wire is Wire.ANTHROPIC:
+        # The anthropic SDK takes about a second to import: only slots that speak it pay that.
+        from revu.llm._anthropic import AnthropicChat
+
         return AnthropicChat(slot, http)
     return OpenAIChat(slot, http)
 
@@ -207,7 +220,7 @@ class OpenAIChat(ChatProtocol):
 
     async def list_models(self) -> list[str]:
         async with self._failures(list_models=False):
-            page = await self.client.models.list(timeout=_MODELS_TIMEOUT)
+            page = await self.client.models.list(timeout=MODELS_TIMEOUT_S)
         return sorted(m.id for m in page.data)
 
 
@@ -224,55 +237,3 @@ def _openai_usage(raw: Mapping[str, Any] | None) -> Usage:
         output_tokens=int(raw.get("completion_tokens") or 0),
         reasoning_tokens=int(output_details.get("reasoning_tokens") or 0),
     )
-
-
-class AnthropicChat(ChatProtocol):
-    """Anthropic's Messages API, via `anthropic.AsyncAnthropic`."""
-
-    def __init__(self, slot: Slot, http: httpx2.AsyncClient) -> None:
-        super().__init__(slot, http)
-        self.client = anthropic.AsyncAnthropic(
-            api_key=slot.api_key or "no-key",
-            base_url=slot.base_url,
-            http_client=http,
-            timeout=http.timeout,
-            max_retries=0,
-            default_headers={"User-Agent": USER_AGENT},
-        )
-
-    async def send(self, body: dict[str, Any]) -> Answer:
-        rest = dict(body)
-        model, messages = rest.pop("model"), rest.pop("messages")
-        max_tokens, stream = rest.pop("max_tokens"), rest.pop("stream", False)
-        message: AnthropicMessage
-        async with self._failures():
-            if stream:
-                async with self.client.messages.stream(
-                    model=model, messages=messages, max_tokens=max_tokens, extra_body=rest
-                ) as events:
-                    message = await events.get_final_message()
-            else:
-                message = await self.client.messages.create(
-                    model=model, messages=messages, max_tokens=max_tokens, extra_body=rest
-                )
-        text = "".join(b.text for b in message.content if b.type == "text")
-        thought = "".join(b.thinking for b in message.content if b.type == "thinking")
-        u = message.usage
-        cached = u.cache_read_input_tokens or 0
-        written = u.cache_creation_input_tokens or 0
-        return Answer(
-            content=text,
-            reasoning=thought or None,
-            finish_reason=message.stop_reason,
-            usage=Usage(
-                calls=1,
-                input_tokens=u.input_tokens + cached + written,
-                cached_tokens=cached,
-                output_tokens=u.output_tokens,
-            ),
-        )
-
-    async def list_models(self) -> list[str]:
-        async with self._failures(list_models=False):
-            page = await self.client.models.list(timeout=_MODELS_TIMEOUT)
-        return sorted(m.id for m in page.data)
