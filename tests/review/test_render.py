@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import jsonschema
@@ -112,3 +113,22 @@ def test_text_shows_code_lines_and_suggestion() -> None:
     assert "poetry.lock: lock file" in text
     assert "60% cached" in text
     assert "\x1b[" not in text  # no colour codes unless asked
+
+
+def test_text_lists_files_that_share_a_reason_once_under_it() -> None:
+    unreachable = "Unreachable: cannot reach api.moonshot.ai: check the network"
+    skipped = (
+        SkippedFile("poetry.lock", "lock file"),
+        *(SkippedFile(f"src/m{i}.py", unreachable) for i in range(5)),
+    )
+    result = dataclasses.replace(
+        _result(), coverage=Coverage(("src/stats.py",), skipped), findings=()
+    )
+    text = render(result, OutputFormat.TEXT, width=200)
+    assert "poetry.lock: lock file" in text
+    assert text.count(unreachable) == 1
+    assert f"5 files: {unreachable}" in text
+    assert "src/m0.py, src/m1.py, src/m2.py, src/m3.py, src/m4.py" in text
+    # JSON keeps one entry a file, each with its reason
+    data = json.loads(render(result, OutputFormat.JSON))
+    assert len(data["coverage"]["skipped"]) == 6

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from itertools import groupby
 
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from revu.review._filter import SkippedFile
 from revu.review._findings import Finding, Severity
 from revu.review._result import ReviewResult
 from revu.review._sarif import to_sarif
@@ -24,6 +25,8 @@ class OutputFormat(StrEnum):
     JSON = "json"
     SARIF = "sarif"
 
+
+_GROUP_SKIPPED_AT = 3  # files sharing one reason, listed under it
 
 _STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -85,10 +88,24 @@ def text_view(result: ReviewResult) -> RenderableType:
     if result.coverage.skipped:
         parts.append(Text(""))
         parts.append(Text("Skipped", style="bold"))
-        parts.extend(Text(f"  {s.path}: {s.reason}", style="dim") for s in result.coverage.skipped)
+        parts.extend(_skipped_view(result.coverage.skipped))
     parts.append(Text(""))
     parts.append(Text(_usage_line(result), style="dim"))
     return Group(*parts)
+
+
+def _skipped_view(skipped: Sequence[SkippedFile]) -> Iterator[Text]:
+    """One line a file; files that share a reason (a slot that never answered, 40 generated
+    files) are listed once under it, so the reason is read once and the files stay visible."""
+    by_reason: dict[str, list[str]] = {}
+    for s in skipped:
+        by_reason.setdefault(s.reason, []).append(s.path)
+    for reason, paths in by_reason.items():
+        if len(paths) < _GROUP_SKIPPED_AT:
+            yield from (Text(f"  {path}: {reason}", style="dim") for path in paths)
+        else:
+            yield Text(f"  {len(paths)} files: {reason}", style="dim")
+            yield Text("    " + ", ".join(paths), style="dim")
 
 
 def _finding_view(f: Finding) -> RenderableType:
