@@ -33,6 +33,8 @@ def test_reasons() -> None:
         "static/app.min.js": "generated file",
         "proto/api_pb2.py": "generated file",
         "fixtures/data.json": "ignored by .revu.toml (fixtures/**)",
+        "data/users.csv": "data file",
+        "events/2026-11.jsonl": "data file",
     }
     for path, reason in cases.items():
         assert skip_reason(_added(path, "x = 1"), config) == reason, path

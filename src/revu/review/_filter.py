@@ -53,6 +53,24 @@ _GENERATED_NAMES = (
     "*.designer.cs",
     "*.snap",
 )
+# Records, not code: a model reading them costs calls and finds nothing to review.
+_DATA_FILES = (
+    "*.csv",
+    "*.tsv",
+    "*.jsonl",
+    "*.ndjson",
+    "*.parquet",
+    "*.avro",
+    "*.arrow",
+    "*.feather",
+    "*.xls",
+    "*.xlsx",
+    "*.npy",
+    "*.npz",
+    "*.h5",
+    "*.hdf5",
+    "*.pkl",
+)
 _VENDORED_DIRS = frozenset({"vendor", "node_modules", "third_party", "bower_components"})
 _GENERATED_MARKER = re.compile(
     r"@generated|\bDO NOT EDIT\b"
@@ -92,6 +110,8 @@ def skip_reason(change: FileChange, config: ReviewConfig) -> str | None:
         return f"vendored ({vendored}/)"
     if matches_any(change.path, _GENERATED_NAMES) is not None:
         return "generated file"
+    if matches_any(change.path, _DATA_FILES) is not None:
+        return "data file"
     head = _first_lines(change)
     if any(_GENERATED_MARKER.search(line) for line in head):
         return "generated file (marked as generated)"
