@@ -1,5 +1,6 @@
 """A person on the BYOK page, in Chromium: sign in, pick Kimi K2.6 Coding on the Kimi Code Plan,
-save, Test against the emulator; paste a Kimi Code key under the Developer API; type bad JSON."""
+save, Test against the emulator; paste a Kimi Code key under the Developer API and take the
+diagnosis's "Switch to Kimi Code Plan"; type bad JSON."""
 
 from __future__ import annotations
 
@@ -92,6 +93,27 @@ def test_a_kimi_code_key_under_the_developer_api_gets_the_mismatch_diagnosis(
     expect(result.locator(".fix")).to_contain_text("Kimi Code")
     shot(page, "byok-key-plan-mismatch")
     assert "sk-kimi-emulator" not in result.inner_text()
+
+    # The diagnosis offers its fix as a button; pressing it changes the form, saves nothing.
+    concurrent = main.get_by_label("Max concurrent requests")
+    expect(concurrent).to_have_value("")
+    switch = result.get_by_role("button", name=re.compile("^Switch to Kimi Code Plan"))
+    switch.focus()
+    page.keyboard.press("Enter")  # a real button: the keyboard works it
+    expect(main.get_by_role("radio", name=re.compile("Kimi Code Plan"))).to_be_checked()
+    expect(concurrent).to_have_value("30")  # as if the person had clicked the plan
+    expect(main.locator(".key-hint")).to_be_hidden()
+    expect(result).to_contain_text(re.compile(r"Switched to Kimi Code Plan.*\. Not saved yet"))
+    test_button = main.get_by_role("button", name="Test")
+    expect(test_button).to_be_focused()
+    expect(main.locator(".current")).to_have_text("Not configured.")
+    shot(page, "byok-key-plan-mismatch-switched")
+
+    main.get_by_label("Base URL override").fill(emulator.base_url("code"))
+    test_button.click()
+    expect(result).to_contain_text("Connected.", timeout=20_000)
+    expect(result).to_contain_text("kimi-for-coding answered in")
+    expect(result.get_by_role("button")).to_have_count(0)
 
 
 def test_invalid_custom_json_is_refused_at_the_field(page: Page, live_server: LiveServer) -> None:

@@ -147,6 +147,74 @@
       return true;
     };
 
+    // The fixes this form can apply itself: a known value for a setting it shows (the plan, a
+    // card's model, the manual model). Each becomes a button; nothing is saved, the person
+    // presses Test again, then Save.
+    const fixActions = (fixes) => {
+      const actions = [];
+      const seen = new Set();
+      const provider = providerOf(chosenCard());
+      for (const fix of fixes ?? []) {
+        const key = `${fix.setting}=${fix.value}`;
+        if (fix.value == null || (fix.slot && fix.slot !== slot) || seen.has(key)) continue;
+        seen.add(key);
+        if (fix.setting === "plan") {
+          const plan = data.plans[provider]?.[fix.value];
+          const radio = [...form.querySelectorAll('input[name="plan"]:not(:disabled)')].find(
+            (input) => input.value === fix.value,
+          );
+          if (!plan || !radio || radio.checked) continue;
+          // click(): the same change a person makes, with its plan defaults.
+          actions.push({
+            label: `Switch to ${plan.label}`,
+            done: `Switched to ${plan.label}.`,
+            apply: () => radio.click(),
+          });
+        } else if (fix.setting === "model" && chosenCard() === MANUAL) {
+          const input = form.elements.manual_model;
+          if (input.value.trim() === fix.value) continue;
+          actions.push({
+            label: `Use model ${fix.value}`,
+            done: `Model set to ${fix.value}.`,
+            apply: () => {
+              input.value = fix.value;
+              input.dispatchEvent(new Event("input", { bubbles: true }));
+            },
+          });
+        } else if (fix.setting === "model") {
+          const radio = [...form.querySelectorAll('input[name="card"]')].find(
+            (input) => data.cards[input.value]?.provider === provider
+              && data.cards[input.value]?.model === fix.value,
+          );
+          if (!radio || radio.checked) continue;
+          actions.push({
+            label: `Use model ${fix.value}`,
+            done: `Model set to ${fix.value}.`,
+            apply: () => radio.click(),
+          });
+        }
+      }
+      return actions;
+    };
+
+    const fixButtons = (actions) => {
+      const box = el("p", { class: "fix-actions" });
+      for (const action of actions) {
+        const button = el("button", { type: "button" }, action.label);
+        button.addEventListener("click", () => {
+          action.apply();
+          // Said in the live result area; focus goes where the next step is.
+          box.replaceWith(
+            el("p", { class: "fix" }, el("strong", {}, action.done),
+              " Not saved yet: press Test to check it, then Save."),
+          );
+          form.querySelector("[data-test]").focus();
+        });
+        box.append(button);
+      }
+      return box;
+    };
+
     const test = async (button) => {
       const out = byId("test-result");
       out.replaceChildren(el("p", { class: "result pending" }, "Testing… one short call to the model."));
@@ -170,6 +238,8 @@
           const result = el("div", { class: "result failed" },
             el("p", {}, el("strong", {}, `${humanize(body.error_kind)}:`), ` ${body.message}`));
           if (body.hint) result.append(el("p", { class: "fix" }, el("strong", {}, "Fix:"), ` ${body.hint}`));
+          const actions = fixActions(body.fixes);
+          if (actions.length) result.append(fixButtons(actions));
           if (body.models?.length) {
             result.append(el("p", { class: "muted" }, `This endpoint serves: ${body.models.join(", ")}`));
           }
