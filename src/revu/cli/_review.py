@@ -20,6 +20,7 @@ from rich.progress import (
 )
 
 from revu.byok import SettingsError, env_diagnosis, limiter_from_env, routing_from_env
+from revu.catalog import Catalog, CatalogError, load_catalog
 from revu.cli._app import app
 from revu.llm import Gateway, GatewayEvent, Limiter, LimiterUnavailable, RedisLimiter, Routing
 from revu.review import (
@@ -83,14 +84,15 @@ def review_command(
     try:
         changes = load_changes(path, base=base, head=head, staged=staged)
         config = load_review_config(changes.root)
-        routing = routing_from_env()
+        catalog = load_catalog()  # read once: routing, the gateway and diagnoses share it
+        routing = routing_from_env(catalog=catalog)
         limiter = limiter_from_env()
-    except (ChangeSourceError, ConfigError, SettingsError) as exc:
+    except (ChangeSourceError, ConfigError, SettingsError, CatalogError) as exc:
         raise _fail(str(exc)) from None
     except LimiterUnavailable as exc:
         raise _fail(f"{exc} — {exc.hint}") from None
     try:
-        result = asyncio.run(_review(changes, routing, limiter, config, min_severity))
+        result = asyncio.run(_review(changes, routing, catalog, limiter, config, min_severity))
     except LimiterUnavailable as exc:
         raise _fail(f"{exc} — {exc.hint}") from None
     except KeyboardInterrupt:
@@ -102,7 +104,9 @@ def review_command(
     sys.stdout.flush()
     if result.no_slot_answered:
         typer.echo("revu: no model could answer:", err=True)
-        for diagnosis in dict.fromkeys(env_diagnosis(e) for e in result.slot_errors):
+        for diagnosis in dict.fromkeys(
+            env_diagnosis(e, catalog=catalog) for e in result.slot_errors
+        ):
             typer.echo(f"  {diagnosis}", err=True)
         raise typer.Exit(EXIT_NO_SLOT)
     if fail_on is not None and any(f.severity.at_least(fail_on) for f in result.findings):
@@ -113,6 +117,7 @@ def review_command(
 async def _review(
     changes: ChangeSet,
     routing: Routing,
+    catalog: Catalog,
     limiter: Limiter,
     config: ReviewConfig,
     min_severity: Severity | None,
@@ -120,7 +125,7 @@ async def _review(
     try:
         if isinstance(limiter, RedisLimiter):
             await limiter.check()  # a wrong REVU_REDIS_URL is a setup error, not N failed calls
-        return await _run(changes, routing, limiter, config, min_severity)
+        return await _run(changes, routing, catalog, limiter, config, min_severity)
     finally:
         await limiter.aclose()
 
@@ -128,13 +133,14 @@ async def _review(
 async def _run(
     changes: ChangeSet,
     routing: Routing,
+    catalog: Catalog,
     limiter: Limiter,
     config: ReviewConfig,
     min_severity: Severity | None,
 ) -> ReviewResult:
     display = _ProgressDisplay() if sys.stderr.isatty() and changes.files else None
     on_event = display.on_event if display else None
-    async with Gateway(routing, limiter=limiter, on_event=on_event) as gateway:
+    async with Gateway(routing, limiter=limiter, catalog=catalog, on_event=on_event) as gateway:
         for warning in gateway.warnings:
             typer.echo(f"revu: warning: {warning}", err=True)
         if display is None:

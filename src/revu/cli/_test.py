@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from revu.byok import SettingsError, env_hint, routing_from_env, setting_variable
+from revu.catalog import Catalog, CatalogError, load_catalog
 from revu.cli._app import app
 from revu.llm import ProbeResult, Slot, SlotName, probe
 
@@ -23,8 +24,9 @@ def test_command(
 ) -> None:
     """Verify the configured model: a real 16-token call (15 s, no retries); 0 ok, 1 failed."""
     try:
-        routing = routing_from_env()
-    except SettingsError as exc:
+        catalog = load_catalog()  # read once: routing, the probes and their hints share it
+        routing = routing_from_env(catalog=catalog)
+    except (SettingsError, CatalogError) as exc:
         typer.echo(f"revu: {exc}", err=True)
         raise typer.Exit(2) from None
     slots: list[Slot] = []
@@ -40,18 +42,18 @@ def test_command(
                 err=True,
             )
             raise typer.Exit(2)
-    results = asyncio.run(_probe_all(slots))
+    results = asyncio.run(_probe_all(slots, catalog))
     ok = all(r.ok for r in results)
     if as_json:
         typer.echo(json.dumps({"ok": ok, "results": [_json(r) for r in results]}, indent=2))
     else:
         for result in results:
-            _print(result)
+            _print(result, catalog)
     raise typer.Exit(0 if ok else 1)
 
 
-async def _probe_all(slots: list[Slot]) -> list[ProbeResult]:
-    return list(await asyncio.gather(*(probe(s) for s in slots)))
+async def _probe_all(slots: list[Slot], catalog: Catalog) -> list[ProbeResult]:
+    return list(await asyncio.gather(*(probe(s, catalog=catalog) for s in slots)))
 
 
 def _json(r: ProbeResult) -> dict[str, Any]:
@@ -63,7 +65,7 @@ def _json(r: ProbeResult) -> dict[str, Any]:
     return out
 
 
-def _print(r: ProbeResult) -> None:
+def _print(r: ProbeResult, catalog: Catalog) -> None:
     plan = f" ({r.plan})" if r.plan else ""
     typer.echo(f"{r.slot}: {r.provider}{plan} {r.base_url}")
     typer.echo(f"  model {r.model}, thinking {r.thinking} (the check itself runs without thinking)")
@@ -72,7 +74,7 @@ def _print(r: ProbeResult) -> None:
         return
     typer.echo(f"  FAILED after {r.latency_s:.2f} s: {r.error_kind}: {r.message}")
     if r.hint:
-        typer.echo(f"  fix: {env_hint(r.hint, r.fixes, r.slot, r.provider)}")
+        typer.echo(f"  fix: {env_hint(r.hint, r.fixes, r.slot, r.provider, catalog=catalog)}")
     if r.models:
         shown = ", ".join(r.models[:12]) + (" …" if len(r.models) > 12 else "")
         typer.echo(f"  the endpoint lists: {shown}")
