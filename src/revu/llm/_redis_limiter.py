@@ -108,6 +108,10 @@ class RedisLimiter:
         self.prefix = prefix
         self.lease_ttl_s = lease_ttl_s
         self.poll_s = poll_s
+        # What the scripts take: a lease's and a ticket's ttl, and how long an idle key's
+        # Redis keys live (past the one-minute windows they hold).
+        self._ttl_ms = math.ceil(lease_ttl_s * 1000)
+        self._idle_ms = math.ceil(max(lease_ttl_s, 60.0) * 1000) + 60_000
         try:
             self._redis = aioredis.Redis.from_url(
                 url,
@@ -290,8 +294,8 @@ class RedisLimiter:
             budget.max_concurrent or 0,
             budget.rpm or 0,
             budget.tpm or 0,
-            math.ceil(self.lease_ttl_s * 1000),
-            math.ceil(max(self.lease_ttl_s, 60.0) * 1000) + 60_000,
+            self._ttl_ms,
+            self._idle_ms,
             state.names.channel,
             len(fresh),
             *(w.id for w in fresh),
@@ -407,8 +411,6 @@ class RedisLimiter:
 
     async def _beat(self) -> None:
         """Renew this process's leases and tickets every third of their ttl."""
-        ttl_ms = math.ceil(self.lease_ttl_s * 1000)
-        idle_ms = math.ceil(max(self.lease_ttl_s, 60.0) * 1000) + 60_000
         while not self._closed:
             await asyncio.sleep(self.lease_ttl_s / 3)
             for state in list(self._keys.values()):
@@ -416,7 +418,13 @@ class RedisLimiter:
                 tickets = [w.id for w in state.waiters if w.registered]
                 if not leases and not tickets:
                     continue
-                args: list[str | int] = [ttl_ms, idle_ms, len(leases), *leases, *tickets]
+                args: list[str | int] = [
+                    self._ttl_ms,
+                    self._idle_ms,
+                    len(leases),
+                    *leases,
+                    *tickets,
+                ]
                 try:
                     lost = await self._scripts.renew(keys=state.names.expiring(), args=args)
                 except (RedisError, OSError) as exc:
