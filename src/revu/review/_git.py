@@ -54,9 +54,13 @@ class _Git:
     def text(self, *args: str) -> str:
         return self.run(*args).decode("utf-8", "replace").strip()
 
-    def commit(self, ref: str) -> str | None:
-        proc = _run_git(self.root, ("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"), None)
+    def answer(self, *args: str) -> str | None:
+        """The output of a git question whose failure is an answer (no such ref...), else None."""
+        proc = _run_git(self.root, args, None)
         return proc.stdout.decode().strip() if proc.returncode == 0 else None
+
+    def commit(self, ref: str) -> str | None:
+        return self.answer("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
 
 
 def _run_git(
@@ -147,10 +151,9 @@ def _branch_change(git: _Git, branch: str | None, base: str | None, head: str | 
         raise ChangeSourceError(
             f"unknown ref {base_ref!r}: pass a branch, tag or commit that exists"
         )
-    merge_base = _run_git(git.root, ("merge-base", base_ref, head_commit), None)
-    if merge_base.returncode != 0:
+    base_commit = git.answer("merge-base", base_ref, head_commit)
+    if base_commit is None:
         raise ChangeSourceError(f"{base_ref} and {head_ref} share no history: pass another --base")
-    base_commit = merge_base.stdout.decode().strip()
     name = head or branch or head_commit[:10]
     description = f"{name} against {base_ref} (merge base {base_commit[:10]})"
     notes: tuple[str, ...] = ()
@@ -163,16 +166,13 @@ def _branch_change(git: _Git, branch: str | None, base: str | None, head: str | 
 
 
 def _branch(git: _Git) -> str | None:
-    proc = _run_git(git.root, ("symbolic-ref", "--quiet", "--short", "HEAD"), None)
-    if proc.returncode != 0:
-        return None  # detached HEAD
-    return proc.stdout.decode().strip() or None
+    return git.answer("symbolic-ref", "--quiet", "--short", "HEAD") or None  # None: detached
 
 
 def _default_branch(git: _Git) -> str | None:
-    proc = _run_git(git.root, ("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"), None)
-    if proc.returncode == 0:
-        return proc.stdout.decode().strip().removeprefix("refs/remotes/")
+    remote_head = git.answer("symbolic-ref", "--quiet", "refs/remotes/origin/HEAD")
+    if remote_head is not None:
+        return remote_head.removeprefix("refs/remotes/")
     for candidate in ("main", "master", "origin/main", "origin/master"):
         if git.commit(candidate) is not None:
             return candidate
