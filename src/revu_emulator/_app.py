@@ -161,7 +161,7 @@ class Emulator:
         now = time.monotonic()
         account.admit(plan.admitted_tokens, now, config.code_window_s)
         cold = runtime.cold_start_s(now)
-        runtime.enter(account)
+        runtime.enter()
         key, model = account.spec.key, plan.model
         cached = runtime.cache.cached_tokens(
             key, model.id, plan.fingerprint, plan.prompt_tokens, now

@@ -109,8 +109,8 @@ class Runtime:
     def add_script(self, rule: ScriptRule) -> int:
         return self.scripts.add(rule)
 
-    def enter(self, account: Account) -> None:
-        """Count an admitted call as in flight overall (the account counts its own)."""
+    def enter(self) -> None:
+        """Count an admitted call as in flight overall (`Account.admit` counts the key's own)."""
         self.stats.in_flight += 1
         self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
 
