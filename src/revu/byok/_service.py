@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from revu.byok._env import SettingsError, fixed_mode, routing_from_env
+from revu.byok._env import SettingsError, fixed_mode, read_environment, routing_from_env
 from revu.byok._errors import FixedModeActive, InvalidSetting, SlotNotSet, StoredKeyUnreadable
 from revu.byok._schema import ByokView, SavedSlot, SlotSettingsIn
 from revu.byok._validate import check_settings
@@ -38,10 +38,11 @@ class FixedMode:
         catalog: Catalog | None = None,
     ) -> FixedMode:
         """Read the environment (and `.env`) the way `revu review` does."""
-        if not fixed_mode(environ, env_file):
+        env = read_environment(environ, env_file)  # once: .env is read only here
+        if not fixed_mode(env, None):
             return cls(active=False)
         try:
-            return cls(True, routing_from_env(environ, env_file, catalog=catalog))
+            return cls(True, routing_from_env(env, None, catalog=catalog))
         except SettingsError as exc:
             return cls(True, error=str(exc))
 

@@ -19,7 +19,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from revu.byok import SettingsError, env_diagnosis, limiter_from_env, routing_from_env
+from revu.byok import (
+    SettingsError,
+    env_diagnosis,
+    limiter_from_env,
+    read_environment,
+    routing_from_env,
+)
 from revu.catalog import Catalog, CatalogError, load_catalog
 from revu.cli._app import app
 from revu.llm import Gateway, GatewayEvent, Limiter, LimiterUnavailable, RedisLimiter, Routing
@@ -85,8 +91,9 @@ def review_command(
         changes = load_changes(path, base=base, head=head, staged=staged)
         config = load_review_config(changes.root)
         catalog = load_catalog()  # read once: routing, the gateway and diagnoses share it
-        routing = routing_from_env(catalog=catalog)
-        limiter = limiter_from_env()
+        env = read_environment()  # the environment over .env, read once for both
+        routing = routing_from_env(env, None, catalog=catalog)
+        limiter = limiter_from_env(env, None)
     except (ChangeSourceError, ConfigError, SettingsError, CatalogError) as exc:
         raise _fail(str(exc)) from None
     except LimiterUnavailable as exc:
