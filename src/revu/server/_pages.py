@@ -48,8 +48,7 @@ SLOT_TITLES = {"main": "Main model", "fallback": "Fallback model"}
 
 def _forbidden_csrf() -> Response:
     return HTMLResponse(
-        "<p>This form has expired. <a href='/organization/byok'>Reload the page</a> "
-        "and try again.</p>",
+        f"<p>This form has expired. <a href='{PAGE}'>Reload the page</a> and try again.</p>",
         status_code=403,
     )
 
