@@ -13,7 +13,6 @@ REVIEW_TIMEOUT = httpx2.Timeout(connect=15.0, read=360.0, write=60.0, pool=None)
 def http_client(
     *,
     timeout: float | httpx2.Timeout = REVIEW_TIMEOUT,
-    follow_redirects: bool = False,
     max_connections: int = 64,
 ) -> httpx2.AsyncClient:
     """An async HTTP client for provider calls.
@@ -26,7 +25,7 @@ def http_client(
     )
     return httpx2.AsyncClient(
         timeout=timeout,
-        follow_redirects=follow_redirects,
+        follow_redirects=False,
         limits=limits,
         headers={"User-Agent": USER_AGENT},
     )

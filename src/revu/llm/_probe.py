@@ -73,7 +73,7 @@ async def probe(
         request,
         thinking=Thinking.OFF,
     )
-    protocol = make_protocol(slot, http_client(timeout=timeout_s, follow_redirects=False))
+    protocol = make_protocol(slot, http_client(timeout=timeout_s))
     began = time.monotonic()
     try:
         answer = await protocol.send(body)
