@@ -39,10 +39,10 @@ from revu.llm import (
     Lease,
     Limiter,
     LocalLimiter,
+    RedisLimiter,
     Routing,
     Slot,
 )
-from revu.llm._redis_limiter import RedisLimiter
 from revu_emulator import EmulatorClient, EmulatorServer
 
 KEY = "sk-bench-shared"
@@ -235,7 +235,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     processes = multiprocessing.get_context("forkserver")
-    processes.set_forkserver_preload(["revu.llm", "revu.llm._redis_limiter"])
+    processes.set_forkserver_preload(["revu.llm"])  # holds the Redis limiter too
     with EmulatorServer(port=0) as server:
         emulator = EmulatorClient(server.url)
         rows = [
